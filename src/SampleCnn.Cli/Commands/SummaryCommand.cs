@@ -1,0 +1,48 @@
+using System.ComponentModel;
+using System.Globalization;
+using SampleCnn.Models;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SampleCnn.Cli.Commands;
+
+public sealed class SummaryCommand(IAnsiConsole console) : Command<SummaryCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("-m|--model <SPEC>")]
+        [Description("Model spec: 3^9, 2^14, frame:729, mel:729, se:3^9, rese2-multi:3^9, ...")]
+        [DefaultValue("3^9")]
+        public string Model { get; init; } = "3^9";
+
+        [CommandOption("--tags <N>")]
+        [Description("Number of output tags.")]
+        [DefaultValue(50)]
+        public int Tags { get; init; } = 50;
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using var model = new TaggingCnn(ModelSpec.Parse(settings.Model), settings.Tags);
+        var summary = ModelSummary.Of(model);
+
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumn("layer").AddColumn("kernel/stride")
+            .AddColumn(new TableColumn("output").RightAligned())
+            .AddColumn(new TableColumn("parameters").RightAligned())
+            .AddColumn(new TableColumn("MACs").RightAligned());
+        foreach (var row in summary.Rows)
+            table.AddRow(row.Layer, Markup.Escape(row.Operation), $"{row.Channels} x {N(row.Length)}", N(row.Parameters), N(row.MultiplyAccumulates));
+
+        var spec = summary.Spec;
+        console.MarkupLineInterpolated($"[bold]{spec}[/] with {summary.Tags} tags");
+        console.Write(table);
+        console.MarkupLineInterpolated($"input: {N(spec.InputSamples)} samples = {spec.InputMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms at {ModelSpec.SampleRate} Hz");
+        console.MarkupLineInterpolated($"parameters: {N(summary.Parameters)}");
+        console.MarkupLineInterpolated($"multiply-accumulates per segment: {N(summary.MultiplyAccumulates)}");
+        console.MarkupLine("[grey]every conv and hidden dense layer is followed by BatchNorm + ReLU[/]");
+        return 0;
+    }
+
+    static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,44 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Models;
+
+/// <summary>
+/// The paper's module: Conv1d(kernel m, stride 1, "same" padding) + BatchNorm + ReLU + MaxPool(m),
+/// optionally with squeeze-and-excitation after the ReLU. "Same" with an even m pads one more on the
+/// right, as Keras and PyTorch both do.
+/// </summary>
+public sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows
+{
+    private readonly Conv1d conv;
+    private readonly BatchNorm1d bn;
+    private readonly SqueezeExcite? se;
+    private readonly MaxPool1d pool;
+    private readonly int m;
+
+    public ConvModule(long inChannels, long outChannels, int m, bool squeezeExcite) : base(nameof(ConvModule))
+    {
+        this.m = m;
+        conv = nn.Conv1d(inChannels, outChannels, m, Padding.Same);
+        bn = nn.BatchNorm1d(outChannels);
+        se = squeezeExcite ? new SqueezeExcite(outChannels) : null;
+        pool = nn.MaxPool1d(m);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var y = nn.functional.relu(bn.forward(conv.forward(x)));
+        if (se is not null) y = se.forward(y);
+        return pool.forward(y).MoveToOuterDisposeScope();
+    }
+
+    public IEnumerable<LayerRow> Rows(string name, long inputLength)
+    {
+        var macs = inputLength * conv.weight!.numel() + (se?.MultiplyAccumulates ?? 0);
+        var op = $"conv {m}/1{(se is null ? "" : " + SE")}, pool {m}";
+        yield return new LayerRow(name, op, conv.out_channels, inputLength / m, this.Count(), macs);
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace SampleCnn.Models;
+
+/// <summary>What turns the waveform into the first feature map.</summary>
+public enum FrontEndKind
+{
+    /// <summary>A strided convolution on raw samples: filter = stride = m (sample-level) or m^k (frame-level).</summary>
+    Waveform,
+    /// <summary>A log mel spectrogram computed inside the model; mel bins become channels.</summary>
+    Mel,
+}
+
+/// <summary>The block repeated n times after the front end.</summary>
+public enum BlockKind
+{
+    /// <summary>Conv + BN + ReLU + max-pool (Lee et al. 2017).</summary>
+    Plain,
+    /// <summary>Plain block with squeeze-and-excitation after the ReLU (Kim, Lee, Nam 2018).</summary>
+    SqueezeExcite,
+    /// <summary>Two convs with a residual connection and SE, then max-pool (ReSE-2, Kim, Lee, Nam 2018).</summary>
+    ReSe2,
+}
+
+/// <summary>
+/// One model of the paper's family, named by a short text used everywhere (CLI, run folders, tables):
+/// <c>3^9</c>, <c>frame:729</c>, <c>mel:729</c>, <c>se:3^9</c>, <c>rese2-multi:3^9</c>.
+/// Input samples = <see cref="Hop"/> x <see cref="M"/>^<see cref="Modules"/>, so the last pooled map has length 1.
+/// </summary>
+/// <param name="FrontEnd">Strided conv on samples, or mel spectrogram.</param>
+/// <param name="M">Filter size = pooling size of the modules (2..5).</param>
+/// <param name="Modules">n, the number of conv + max-pool modules.</param>
+/// <param name="Filter">First filter (waveform) or STFT window (mel) length in samples.</param>
+/// <param name="Hop">First stride (waveform: equal to Filter) or STFT hop (mel).</param>
+/// <param name="Block">The repeated block.</param>
+/// <param name="MultiLevel">Concatenate the global max-pooled outputs of the last three modules before the dense layers.</param>
+public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Filter, int Hop,
+    BlockKind Block = BlockKind.Plain, bool MultiLevel = false)
+{
+    /// <summary>The rate every model of this family is defined at.</summary>
+    public const int SampleRate = 22050;
+
+    /// <summary>Mel bins of the mel front end (the paper's 128).</summary>
+    public const int MelBins = 128;
+
+    /// <summary>Largest input accepted (about 7.5 minutes); larger specs are almost certainly typos.</summary>
+    public const long MaxInputSamples = 10_000_000;
+
+    /// <summary>The valid forms, shown whenever a spec does not parse.</summary>
+    public const string ValidForms =
+        "valid forms: m^n (m = 2..5, e.g. 3^9, 2^14, 4^7, 5^6); frame:F (F = 3^k, 3..19683, e.g. frame:729); " +
+        "mel:F or mel:F/H (window F, hop H = 3^k, e.g. mel:729); prefixes se:, rese2:, multi:, se-multi:, rese2-multi: " +
+        "(e.g. se:3^9, rese2-multi:3^9)";
+
+    /// <summary>The number of samples the model reads at once: one segment.</summary>
+    public long InputSamples => Hop * (long)Math.Pow(M, Modules);
+
+    /// <summary>Segment duration in milliseconds at <see cref="SampleRate"/>.</summary>
+    public double InputMilliseconds => InputSamples * 1000.0 / SampleRate;
+
+    /// <summary>Channels of the front end's output: 128 filters, or one per mel bin.</summary>
+    public int FrontEndChannels => FrontEnd == FrontEndKind.Mel ? MelBins : 128;
+
+    /// <summary>
+    /// Output channels of module i (1-based). The paper lists only 3^9; our rule for other n:
+    /// the first two modules keep 128, the last has 512, those between have 256.
+    /// </summary>
+    public int ModuleChannels(int i) => i == Modules ? 512 : i <= 2 ? 128 : 256;
+
+    static readonly Regex PowerForm = new(@"^([0-9]+)\^([0-9]+)$", RegexOptions.CultureInvariant);
+    static readonly Regex FrameForm = new(@"^frame:([0-9]+)$", RegexOptions.CultureInvariant);
+    static readonly Regex MelForm = new(@"^mel:([0-9]+)(?:/([0-9]+))?$", RegexOptions.CultureInvariant);
+
+    /// <summary>Parses a spec; throws <see cref="ModelSpecException"/> naming the text and the valid forms.</summary>
+    public static ModelSpec Parse(string text)
+    {
+        var spec = TryParseCore(text.Trim().ToLowerInvariant());
+        return spec ?? throw new ModelSpecException($"unknown model spec '{text}'; {ValidForms}");
+    }
+
+    static ModelSpec? TryParseCore(string text)
+    {
+        var colon = text.IndexOf(':');
+        if (colon > 0)
+        {
+            var prefix = text[..colon];
+            (BlockKind block, bool multi)? wrap = prefix switch
+            {
+                "se" => (BlockKind.SqueezeExcite, false),
+                "rese2" => (BlockKind.ReSe2, false),
+                "multi" => (BlockKind.Plain, true),
+                "se-multi" => (BlockKind.SqueezeExcite, true),
+                "rese2-multi" => (BlockKind.ReSe2, true),
+                _ => null,
+            };
+            if (wrap is { } w)
+            {
+                var inner = TryParseCore(text[(colon + 1)..]);
+                if (inner is null || inner.Block != BlockKind.Plain || inner.MultiLevel) return null;
+                var wrapped = inner with { Block = w.block, MultiLevel = w.multi };
+                return wrapped.MultiLevel && wrapped.Modules < 3 ? null : wrapped;
+            }
+        }
+
+        ModelSpec? spec = null;
+        if (PowerForm.Match(text) is { Success: true } p && TryInt(p.Groups[1].Value, out var m) && TryInt(p.Groups[2].Value, out var n)
+            && m is >= 2 and <= 5 && n >= 1)
+            spec = new ModelSpec(FrontEndKind.Waveform, m, n, m, m);
+        else if (FrameForm.Match(text) is { Success: true } f && TryInt(f.Groups[1].Value, out var filter) && PowerOfThree(filter) is { } k)
+            spec = new ModelSpec(FrontEndKind.Waveform, 3, 10 - k, filter, filter);
+        else if (MelForm.Match(text) is { Success: true } mel && TryInt(mel.Groups[1].Value, out var window))
+        {
+            var hop = mel.Groups[2].Success && TryInt(mel.Groups[2].Value, out var h) ? h : window;
+            if (PowerOfThree(hop) is { } kh && window >= 2)
+                spec = new ModelSpec(FrontEndKind.Mel, 3, 10 - kh, window, hop);
+        }
+        return spec is not null && spec.InputSamples <= MaxInputSamples ? spec : null;
+    }
+
+    static bool TryInt(string s, out int value) =>
+        int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value <= 1_000_000;
+
+    // Frame-level models keep the paper's 59049-sample input (3^10): a first filter of 3^k leaves 10-k modules.
+    static int? PowerOfThree(int value)
+    {
+        for (int k = 1, p = 3; k <= 9; k++, p *= 3)
+            if (p == value) return k;
+        return null;
+    }
+
+    /// <summary>The canonical text of this spec; <see cref="Parse"/> reads it back to an equal spec.</summary>
+    public override string ToString()
+    {
+        var core = FrontEnd switch
+        {
+            FrontEndKind.Mel => Filter == Hop ? $"mel:{Filter}" : $"mel:{Filter}/{Hop}",
+            _ => Filter == M ? $"{M}^{Modules}" : $"frame:{Filter}",
+        };
+        var prefix = (Block, MultiLevel) switch
+        {
+            (BlockKind.Plain, false) => "",
+            (BlockKind.Plain, true) => "multi:",
+            (BlockKind.SqueezeExcite, false) => "se:",
+            (BlockKind.SqueezeExcite, true) => "se-multi:",
+            (BlockKind.ReSe2, false) => "rese2:",
+            _ => "rese2-multi:",
+        };
+        return prefix + core;
+    }
+}
+
+/// <summary>A model spec that does not parse; the message names the text and lists the valid forms.</summary>
+public sealed class ModelSpecException(string message) : FormatException(message);

@@ -1,0 +1,45 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Models;
+
+/// <summary>
+/// Multi-level feature aggregation (Kim, Lee, Nam 2018): the last three modules' outputs, each
+/// max-pooled over time, concatenated, then Dense(512) + BN + ReLU, Dropout 0.5, Dense(tags).
+/// Returns logits.
+/// </summary>
+public sealed class MultiLevelHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, ILayerRows
+{
+    public const int Levels = 3;
+
+    private readonly Linear hidden;
+    private readonly BatchNorm1d bn;
+    private readonly Dropout dropout;
+    private readonly Linear dense;
+
+    public MultiLevelHead(long concatenatedChannels, int tags, double dropoutRate) : base(nameof(MultiLevelHead))
+    {
+        hidden = nn.Linear(concatenatedChannels, ClassifierHead.Width);
+        bn = nn.BatchNorm1d(ClassifierHead.Width);
+        dropout = nn.Dropout(dropoutRate);
+        dense = nn.Linear(ClassifierHead.Width, tags);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(IReadOnlyList<Tensor> moduleOutputs)
+    {
+        using var scope = NewDisposeScope();
+        var pooled = moduleOutputs.Skip(moduleOutputs.Count - Levels).Select(o => o.amax([2])).ToArray();
+        var y = nn.functional.relu(bn.forward(hidden.forward(cat(pooled, 1))));
+        return dense.forward(dropout.forward(y)).MoveToOuterDisposeScope();
+    }
+
+    public IEnumerable<LayerRow> Rows(string name, long inputLength)
+    {
+        yield return new LayerRow("aggregate", $"max over time of last {Levels}, concat", hidden.in_features, 1, 0, 0);
+        yield return new LayerRow("dense 512", "dense", ClassifierHead.Width, 1, hidden.Count() + bn.Count(), hidden.weight!.numel());
+        yield return new LayerRow("dropout", $"dropout {dropout.p}", ClassifierHead.Width, 1, 0, 0);
+        yield return new LayerRow("dense", "dense, sigmoid", dense.out_features, 1, dense.Count(), dense.weight!.numel());
+    }
+}

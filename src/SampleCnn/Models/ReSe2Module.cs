@@ -1,0 +1,56 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Models;
+
+/// <summary>
+/// ReSE-2 (Kim, Lee, Nam 2018): conv-BN-ReLU-conv-BN, squeeze-and-excitation, plus the input
+/// (through a 1x1 conv + BN where the channel count changes, as in ResNet), ReLU, max-pool m.
+/// </summary>
+public sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows
+{
+    private readonly Conv1d conv1;
+    private readonly BatchNorm1d bn1;
+    private readonly Conv1d conv2;
+    private readonly BatchNorm1d bn2;
+    private readonly SqueezeExcite se;
+    private readonly Conv1d? project;
+    private readonly BatchNorm1d? projectBn;
+    private readonly MaxPool1d pool;
+    private readonly int m;
+
+    public ReSe2Module(long inChannels, long outChannels, int m) : base(nameof(ReSe2Module))
+    {
+        this.m = m;
+        conv1 = nn.Conv1d(inChannels, outChannels, m, Padding.Same);
+        bn1 = nn.BatchNorm1d(outChannels);
+        conv2 = nn.Conv1d(outChannels, outChannels, m, Padding.Same);
+        bn2 = nn.BatchNorm1d(outChannels);
+        se = new SqueezeExcite(outChannels);
+        if (inChannels != outChannels)
+        {
+            project = nn.Conv1d(inChannels, outChannels, 1);
+            projectBn = nn.BatchNorm1d(outChannels);
+        }
+        pool = nn.MaxPool1d(m);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
+        y = se.forward(bn2.forward(conv2.forward(y)));
+        var shortcut = project is null ? x : projectBn!.forward(project.forward(x));
+        return pool.forward(nn.functional.relu(y + shortcut)).MoveToOuterDisposeScope();
+    }
+
+    public IEnumerable<LayerRow> Rows(string name, long inputLength)
+    {
+        var macs = inputLength * (conv1.weight!.numel() + conv2.weight!.numel() + (project?.weight!.numel() ?? 0))
+                   + se.MultiplyAccumulates;
+        var op = $"ReSE-2 {m}/1{(project is null ? "" : " + 1x1 skip")}, pool {m}";
+        yield return new LayerRow(name, op, conv1.out_channels, inputLength / m, this.Count(), macs);
+    }
+}

@@ -1,0 +1,96 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Models;
+
+/// <summary>
+/// Any model of the family, built from its <see cref="ModelSpec"/>: a front end (layer 1), n modules
+/// that each divide the length by m, and a head. Input [batch, 1, samples]; output [batch, tags]
+/// sigmoid scores.
+/// </summary>
+public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
+{
+    public const double DropoutRate = 0.5;
+
+    private readonly nn.Module<Tensor, Tensor> frontEnd;
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> blocks;
+    private readonly nn.Module<IReadOnlyList<Tensor>, Tensor> head;
+
+    public ModelSpec Spec { get; }
+    public int Tags { get; }
+
+    public TaggingCnn(ModelSpec spec, int tags) : base(nameof(TaggingCnn))
+    {
+        if (tags < 1) throw new ArgumentOutOfRangeException(nameof(tags), tags, "a model needs at least one tag");
+        Spec = spec;
+        Tags = tags;
+        frontEnd = spec.FrontEnd == FrontEndKind.Mel
+            ? new MelFrontEnd(spec.Filter, spec.Hop, ModelSpec.MelBins, ModelSpec.SampleRate)
+            : new WaveformFrontEnd(spec.Filter, spec.FrontEndChannels);
+        blocks = nn.ModuleList<nn.Module<Tensor, Tensor>>();
+        for (int i = 1; i <= spec.Modules; i++)
+        {
+            long inChannels = i == 1 ? spec.FrontEndChannels : spec.ModuleChannels(i - 1), outChannels = spec.ModuleChannels(i);
+            blocks.Add(spec.Block == BlockKind.ReSe2
+                ? new ReSe2Module(inChannels, outChannels, spec.M)
+                : new ConvModule(inChannels, outChannels, spec.M, spec.Block == BlockKind.SqueezeExcite));
+        }
+        head = spec.MultiLevel
+            ? new MultiLevelHead(Enumerable.Range(spec.Modules - MultiLevelHead.Levels + 1, MultiLevelHead.Levels).Sum(spec.ModuleChannels), tags, DropoutRate)
+            : new ClassifierHead(spec.ModuleChannels(spec.Modules), tags, DropoutRate);
+        RegisterComponents();
+        InitialiseHeUniform();
+    }
+
+    /// <summary>He-uniform weights (bound sqrt(6 / fan_in), Keras' he_uniform) and zero biases, as the paper's code.</summary>
+    private void InitialiseHeUniform()
+    {
+        using var noGrad = no_grad();
+        foreach (var module in this.modules())
+        {
+            var (weight, bias) = module switch
+            {
+                Conv1d c => (c.weight, c.bias),
+                Linear l => (l.weight, l.bias),
+                _ => (null, null),
+            };
+            if (weight is null) continue;
+            nn.init.kaiming_uniform_(weight, nonlinearity: nn.init.NonlinearityType.ReLU);
+            bias?.zero_();
+        }
+    }
+
+    /// <summary>Outputs of layer 1 and of every module, in order (index 0 is layer 1).</summary>
+    public IReadOnlyList<Tensor> LayerOutputs(Tensor waveform)
+    {
+        var outputs = new List<Tensor>(blocks.Count + 1) { frontEnd.forward(waveform) };
+        foreach (var module in blocks) outputs.Add(module.forward(outputs[^1]));
+        return outputs;
+    }
+
+    /// <summary>Pre-sigmoid scores, [batch, tags]; train with a logits loss for numerical stability.</summary>
+    public Tensor Logits(Tensor waveform)
+    {
+        using var scope = NewDisposeScope();
+        var outputs = LayerOutputs(waveform);
+        return head.forward(outputs.Skip(1).ToList()).MoveToOuterDisposeScope();
+    }
+
+    public override Tensor forward(Tensor waveform)
+    {
+        using var logits = Logits(waveform);
+        return logits.sigmoid();
+    }
+
+    /// <summary>The layer table, computed from the modules themselves.</summary>
+    public IReadOnlyList<LayerRow> LayerTable()
+    {
+        var rows = new List<LayerRow>();
+        rows.AddRange(((ILayerRows)frontEnd).Rows("layer 1", Spec.InputSamples));
+        for (int i = 0; i < blocks.Count; i++)
+            rows.AddRange(((ILayerRows)blocks[i]).Rows($"module {i + 1}", rows[^1].Length));
+        rows.AddRange(((ILayerRows)head).Rows("head", rows[^1].Length));
+        return rows;
+    }
+}

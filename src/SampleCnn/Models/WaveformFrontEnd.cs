@@ -1,0 +1,33 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Models;
+
+/// <summary>
+/// Layer 1 on raw samples: Conv1d(1 -> 128, kernel = stride = first filter, no padding) + BN + ReLU.
+/// The first filter is m for sample-level models and m^k (e.g. 729) for frame-level ones.
+/// </summary>
+public sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows
+{
+    private readonly Conv1d conv;
+    private readonly BatchNorm1d bn;
+    private readonly int filter;
+
+    public WaveformFrontEnd(int filter, long channels) : base(nameof(WaveformFrontEnd))
+    {
+        this.filter = filter;
+        conv = nn.Conv1d(1, channels, filter, stride: filter);
+        bn = nn.BatchNorm1d(channels);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => nn.functional.relu(bn.forward(conv.forward(x)));
+
+    public IEnumerable<LayerRow> Rows(string name, long inputLength)
+    {
+        var length = inputLength / filter;
+        yield return new LayerRow(name, $"conv {filter}/{filter}", conv.out_channels, length, this.Count(),
+            length * conv.weight!.numel());
+    }
+}
