@@ -22,6 +22,7 @@ public static class SampleCnnApp
             config.SetApplicationName("samplecnn");
             config.ConfigureConsole(console);
             config.PropagateExceptions();
+            config.Settings.StrictParsing = true;
             config.AddCommand<SummaryCommand>("summary")
                 .WithDescription("Print a model's layer table: output shapes, parameters, multiply-accumulates.")
                 .WithExample("summary", "--model", "3^9");

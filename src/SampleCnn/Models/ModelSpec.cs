@@ -115,7 +115,7 @@ public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Fi
             if (PowerOfThree(hop) is { } kh && window >= 2)
                 spec = new ModelSpec(FrontEndKind.Mel, 3, 10 - kh, window, hop);
         }
-        return spec is not null && spec.InputSamples <= MaxInputSamples ? spec : null;
+        return spec is not null && spec.Hop * Math.Pow(spec.M, spec.Modules) <= MaxInputSamples ? spec : null;
     }
 
     static bool TryInt(string s, out int value) =>
