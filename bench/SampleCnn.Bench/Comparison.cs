@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text;
+
+namespace SampleCnn.Bench;
+
+/// <summary>
+/// Runs the contenders alternately, round after round, so that machine noise hits all of them alike,
+/// and reports the median of each contender's per-round medians, its peak memory, and the ratio to the first.
+/// </summary>
+static class Comparison
+{
+    public static string Run(string title, IReadOnlyList<Contender> contenders, int rounds, TextWriter progress)
+    {
+        var medians = contenders.ToDictionary(c => c.Label, _ => new List<double>());
+        var peaks = contenders.ToDictionary(c => c.Label, _ => 0.0);
+        var versions = new Dictionary<string, string>();
+        for (int round = 1; round <= rounds; round++)
+            foreach (var contender in contenders)
+            {
+                var run = contender.Execute();
+                medians[contender.Label].Add(Median(run.TimesMs));
+                peaks[contender.Label] = Math.Max(peaks[contender.Label], run.PeakRssMb);
+                versions[contender.Label] = $"{run.Version}, {run.Threads} threads";
+                progress.WriteLine($"round {round}/{rounds} {contender.Label}: median {Median(run.TimesMs):F1} ms");
+            }
+
+        var ours = Median(medians[contenders[0].Label]);
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"### {title}");
+        text.AppendLine();
+        text.AppendLine("| contender | median ms | ratio to ours | peak RSS MB | runtime |");
+        text.AppendLine("|---|---:|---:|---:|---|");
+        foreach (var contender in contenders)
+        {
+            var median = Median(medians[contender.Label]);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {contender.Label} | {median:F1} | {median / ours:F2} | {peaks[contender.Label]:F0} | {versions[contender.Label]} |");
+        }
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Median of {rounds} per-round medians; contenders run alternately in separate processes.");
+        return text.ToString();
+    }
+
+    public static double Median(IReadOnlyCollection<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using SampleCnn.Bench;
+using SampleCnn.Models;
+using SampleCnn.Platform;
+
+// bench: `forward` compares our forward pass with the PyTorch reference (bench/reference.py).
+// `worker-forward` is the measured process the comparison starts; not meant to be run by hand.
+var options = Options.Parse(args.Skip(1));
+switch (args.FirstOrDefault())
+{
+    case "worker-forward":
+        NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
+        ForwardWorker.Run(options.Text("model", "3^9"), options.Text("input", ""), options.Int("batch", 10),
+            options.Int("tags", 50), options.Int("warmup", 3), options.Int("iters", 10));
+    return 0;
+
+    case "forward":
+    {
+        var model = options.Text("model", "3^9");
+        int batch = options.Int("batch", 10), threads = options.Int("threads", Environment.ProcessorCount);
+        int warmup = options.Int("warmup", 3), iterations = options.Int("iters", 10), rounds = options.Int("rounds", 5);
+        var python = options.Text("python", "/usr/bin/python3");
+        var benchDir = options.Text("bench-dir", "bench");
+        var spec = ModelSpec.Parse(model);
+        var input = InputFile.Write(Path.Combine(benchDir, "out"), checked(batch * (int)spec.InputSamples), seed: 1234);
+
+        string[] common = ["--model", model, "--input", input, "--batch", $"{batch}", "--threads", $"{threads}", "--warmup", $"{warmup}", "--iters", $"{iterations}"];
+        var self = Environment.ProcessPath!;
+        var selfArgs = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(Options).Assembly.Location } : [];
+        var reference = Path.Combine(benchDir, "reference.py");
+        var tuned = new Dictionary<string, string> { ["GLIBC_TUNABLES"] = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736" };
+        Contender[] contenders =
+        [
+            new("SampleCnn (TorchSharp, mallopt)", self, [.. selfArgs, "worker-forward", .. common]),
+            new("PyTorch reference, tuned malloc", python, [reference, .. common], tuned),
+            new("PyTorch reference, glibc defaults", python, [reference, .. common]),
+        ];
+        var title = string.Create(CultureInfo.InvariantCulture,
+            $"Forward pass, {model}, eager fp32, input [{batch},1,{spec.InputSamples}] ({batch * spec.InputMilliseconds / 1000:F1} s of audio), {threads} threads");
+        Console.WriteLine(Comparison.Run(title, contenders, rounds, Console.Error));
+        return 0;
+    }
+
+    default:
+        Console.Error.WriteLine("usage: SampleCnn.Bench forward [--model 3^9] [--batch 10] [--rounds 5] [--iters 10] [--warmup 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
+        return 2;
+}
+
+/// <summary>--name value pairs.</summary>
+sealed class Options(Dictionary<string, string> values)
+{
+    public static Options Parse(IEnumerable<string> args)
+    {
+        var list = args.ToList();
+        var values = new Dictionary<string, string>();
+        for (int i = 0; i + 1 < list.Count; i += 2)
+        {
+            if (!list[i].StartsWith("--")) throw new ArgumentException($"expected --option, got '{list[i]}'");
+            values[list[i][2..]] = list[i + 1];
+        }
+        return new Options(values);
+    }
+
+    public string Text(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+    public int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}
