@@ -3,52 +3,75 @@ using NLayer;
 namespace SampleCnn.Audio;
 
 /// <summary>
-/// MP3 (MPEG-1/2/2.5 layers I-III) through NLayer, after <see cref="Mp3FrameScanner"/> has checked the
-/// frame structure. NLayer trims the encoder delay and padding named in a LAME/Xing header, as ffmpeg does.
+/// MP3 (MPEG-1/2/2.5 layers I-III): <see cref="Mp3FrameScanner"/> checks the frame structure, then
+/// frames are read one at a time and decoded by NLayer's frame decoder. The clip is the sample range
+/// the scanner names (LAME gapless trimming as ffmpeg applies it), so our samples line up with ffmpeg's.
 /// </summary>
 public sealed class Mp3Decoder : IAudioDecoder
 {
-    private readonly MpegFile mpeg;
+    private readonly Stream stream;
     private readonly string path;
-    private float[] buffer = [];
+    private readonly Mp3FrameScanner.Layout layout;
+    private readonly MpegFrameDecoder frameDecoder = new();
+    private readonly float[] decoded = new float[2 * 1152];
+    private int decodedOffset, decodedCount;    // in samples of decoded[]
+    private long nextSample;                     // per-channel index of decoded[decodedOffset]
+    private int framesRead;
 
-    public int SampleRate { get; }
-    public int Channels { get; }
+    public int SampleRate => layout.First.SampleRate;
+    public int Channels => layout.First.Channels;
 
     public Mp3Decoder(string path, Stream stream)
     {
         this.path = path;
-        var layout = Mp3FrameScanner.Scan(path, stream);
-        try
-        {
-            mpeg = new MpegFile(stream);
-        }
-        catch (Exception e)
-        {
-            throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt MP3: {e.Message}", e);
-        }
-        SampleRate = mpeg.SampleRate;
-        Channels = mpeg.Channels;
-        if (SampleRate != layout.SampleRate || Channels is < 1 or > 2)
-            throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt MP3: inconsistent stream ({SampleRate} Hz, {Channels} channels)");
+        this.stream = stream;
+        layout = Mp3FrameScanner.Scan(path, stream);
+        stream.Position = layout.FirstFrame;
     }
 
     public int Read(Span<float> interleaved)
     {
-        int wanted = interleaved.Length / Channels * Channels;
-        if (buffer.Length < wanted) buffer = new float[wanted];
-        int read;
+        int channels = Channels, frames = 0, capacity = interleaved.Length / channels;
+        while (frames < capacity && nextSample < layout.EndSample)
+        {
+            if (decodedOffset == decodedCount && !DecodeNextFrame()) break;
+            // Drop what lies before the clip's start, then copy up to its end.
+            Advance((int)Math.Clamp(layout.StartSample - nextSample, 0, (decodedCount - decodedOffset) / channels));
+            int n = (int)Math.Min(Math.Min((decodedCount - decodedOffset) / channels, capacity - frames), layout.EndSample - nextSample);
+            decoded.AsSpan(decodedOffset, n * channels).CopyTo(interleaved[(frames * channels)..]);
+            Advance(n);
+            frames += n;
+        }
+        return frames;
+    }
+
+    void Advance(int samples)
+    {
+        decodedOffset += samples * Channels;
+        nextSample += samples;
+    }
+
+    bool DecodeNextFrame()
+    {
+        if (framesRead == layout.Frames) return false;
+        Span<byte> headerBytes = stackalloc byte[4];
+        stream.ReadExactly(headerBytes);
+        var header = Mp3FrameHeader.Parse(headerBytes) ?? throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt: frame {framesRead + 1} changed while reading");
+        var data = new byte[header.Length];
+        headerBytes.CopyTo(data);
+        stream.ReadExactly(data.AsSpan(4));
+        framesRead++;
         try
         {
-            read = mpeg.ReadSamples(buffer, 0, wanted);
+            decodedCount = frameDecoder.DecodeFrame(new Mp3Frame(header, data), decoded, 0);
+            decodedOffset = 0;
+            return true;
         }
         catch (Exception e)
         {
-            throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt MP3: {e.Message}", e);
+            throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt MP3 frame {framesRead}: {e.Message}", e);
         }
-        buffer.AsSpan(0, read).CopyTo(interleaved);
-        return read / Channels;
     }
 
-    public void Dispose() => mpeg.Dispose();
+    public void Dispose() => stream.Dispose();
 }

@@ -1,36 +1,23 @@
+using System.Buffers.Binary;
+
 namespace SampleCnn.Audio;
 
 /// <summary>
-/// Walks an MP3 file's frame headers before NLayer decodes it, so that empty, truncated and corrupt
-/// files are refused with a reason instead of decoding to partial garbage. Skips an ID3v2 tag and
-/// zero padding at the start; accepts ID3v1/APE/Lyrics tags or zero padding after the last frame.
+/// Walks an MP3 file's frame headers before anything is decoded, so that empty, truncated and corrupt
+/// files are refused with a reason instead of decoding to partial garbage. Skips an ID3v2 tag and zero
+/// padding at the start; accepts ID3v1/APE/Lyrics tags or zero padding after the last frame. Reads the
+/// gapless information of a LAME/Xing "Info" frame the way ffmpeg applies it.
 /// </summary>
 public static class Mp3FrameScanner
 {
-    /// <summary>What the walk found: the stream's rate and channels and how many frames it holds.</summary>
-    public readonly record struct Layout(int SampleRate, int Channels, int Frames);
+    /// <summary>The decoder's delay that LAME's encoder delay does not include (ffmpeg adds 528 + 1).</summary>
+    public const int DecoderDelay = 529;
 
-    static readonly int[,] BitratesV1 = { { 0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448 }, { 0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384 }, { 0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320 } };
-    static readonly int[,] BitratesV2 = { { 0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256 }, { 0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160 }, { 0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160 } };
-    static readonly int[] Rates = { 44100, 48000, 32000 };
-
-    readonly record struct Header(int Version, int Layer, int SampleRate, int Channels, int Length);
-
-    // version: 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5; layer 1..3.
-    static Header? ParseHeader(ReadOnlySpan<byte> b)
-    {
-        if (b.Length < 4 || b[0] != 0xFF || (b[1] & 0xE0) != 0xE0) return null;
-        int version = (b[1] >> 3) & 3, layerBits = (b[1] >> 1) & 3, bitrateIndex = b[2] >> 4, rateIndex = (b[2] >> 2) & 3;
-        if (version == 1 || layerBits == 0 || bitrateIndex is 0 or 15 || rateIndex == 3) return null;
-        int layer = 4 - layerBits, padding = (b[2] >> 1) & 1;
-        int rate = Rates[rateIndex] >> (version == 3 ? 0 : version == 2 ? 1 : 2);
-        int kbps = version == 3 ? BitratesV1[layer - 1, bitrateIndex] : BitratesV2[layer - 1, bitrateIndex];
-        int length = layer == 1
-            ? (12 * kbps * 1000 / rate + padding) * 4
-            : (layer == 3 && version != 3 ? 72 : 144) * kbps * 1000 / rate + padding;
-        int channels = (b[3] >> 6) == 3 ? 1 : 2;
-        return new Header(version, layer, rate, channels, length);
-    }
+    /// <summary>
+    /// What the walk found. Audio frames start at <see cref="FirstFrame"/> (an Info frame is skipped);
+    /// of their decoded samples, [<see cref="StartSample"/>, <see cref="EndSample"/>) are the clip.
+    /// </summary>
+    public readonly record struct Layout(Mp3FrameHeader First, long FirstFrame, int Frames, long StartSample, long EndSample);
 
     public static Layout Scan(string path, Stream stream)
     {
@@ -48,12 +35,13 @@ public static class Mp3FrameScanner
         }
         while (position < length && ReadAt(stream, position, head[..1]) == 1 && head[0] == 0) position++;
 
-        Header? first = null;
+        Mp3FrameHeader? first = null;
+        long firstFrame = position;
         int frames = 0;
         while (position < length)
         {
-            var header = ParseHeader(head[..ReadAt(stream, position, head[..4])]);
-            if (header is not { } h || first is { } f && (h.Version != f.Version || h.Layer != f.Layer || h.SampleRate != f.SampleRate))
+            var header = Mp3FrameHeader.Parse(head[..ReadAt(stream, position, head[..4])]);
+            if (header is not { } h || first is { } f && !h.Continues(f))
             {
                 if (first is not null && IsTrailer(stream, position, tail)) break;
                 throw first is null
@@ -66,9 +54,40 @@ public static class Mp3FrameScanner
             frames++;
             position += h.Length;
         }
-        stream.Position = 0;
         if (first is not { } s) throw new AudioDecodeException(path, AudioProblem.NotAudio, "not an MP3 file (no MPEG audio frames)");
-        return new Layout(s.SampleRate, s.Channels, frames);
+
+        var layout = new Layout(s, firstFrame, frames, 0, (long)frames * s.SampleCount);
+        stream.Position = 0;
+        return ApplyInfoFrame(stream, layout);
+    }
+
+    // A Xing/Info or VBRI frame carries no audio; LAME's tag in it gives the encoder delay and padding.
+    static Layout ApplyInfoFrame(Stream stream, Layout layout)
+    {
+        var frame = new byte[Math.Min(layout.First.Length, 512)];
+        ReadAt(stream, layout.FirstFrame, frame);
+        stream.Position = 0;
+        int xing = 4 + layout.First.SideInfoLength;
+        bool isXing = frame.Length >= xing + 8 && (frame.AsSpan(xing, 4).SequenceEqual("Xing"u8) || frame.AsSpan(xing, 4).SequenceEqual("Info"u8));
+        bool isVbri = frame.Length >= 40 && frame.AsSpan(36, 4).SequenceEqual("VBRI"u8);
+        if (!isXing && !isVbri) return layout;
+
+        int audioFrames = layout.Frames - 1;
+        var audio = layout with { FirstFrame = layout.FirstFrame + layout.First.Length, Frames = audioFrames, EndSample = (long)audioFrames * layout.First.SampleCount };
+        if (!isXing) return audio;
+
+        uint flags = BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(xing + 4));
+        int lame = xing + 8 + ((flags & 1) != 0 ? 4 : 0) + ((flags & 2) != 0 ? 4 : 0) + ((flags & 4) != 0 ? 100 : 0) + ((flags & 8) != 0 ? 4 : 0);
+        if (frame.Length < lame + 24) return audio;
+        var encoder = frame.AsSpan(lame, 4);
+        if (!encoder.SequenceEqual("LAME"u8) && !encoder.SequenceEqual("Lavf"u8) && !encoder.SequenceEqual("Lavc"u8)) return audio;
+        int delays = frame[lame + 21] << 16 | frame[lame + 22] << 8 | frame[lame + 23];
+        int encoderDelay = delays >> 12, encoderPadding = delays & 0xFFF;
+        return audio with
+        {
+            StartSample = Math.Min(audio.EndSample, encoderDelay + DecoderDelay),
+            EndSample = Math.Min(audio.EndSample, audio.EndSample - encoderPadding + DecoderDelay),
+        };
     }
 
     static int ReadAt(Stream stream, long position, Span<byte> into)

@@ -1,0 +1,86 @@
+using SampleCnn.Audio;
+
+namespace SampleCnn.Tests.Audio;
+
+public class DecoderTests
+{
+    static (float[] Samples, int Rate, int Channels) DecodeAll(string path)
+    {
+        using var decoder = AudioDecoders.Open(path);
+        var all = new List<float>();
+        var buffer = new float[1000 * decoder.Channels];
+        for (int frames; (frames = decoder.Read(buffer)) > 0;) all.AddRange(buffer.AsSpan(0, frames * decoder.Channels));
+        return (all.ToArray(), decoder.SampleRate, decoder.Channels);
+    }
+
+    // Frames: the clip's true length. ffmpeg's Ogg Vorbis decode runs 41 samples past the end its own
+    // ffprobe reports (6615); NVorbis honours the end, so that one is compared over our length.
+    [Theory]
+    [InlineData("pcm8-mono-8k.wav", 8000, 1, 2400)]
+    [InlineData("pcm16-stereo-11k.wav", 11025, 2, 2205)]
+    [InlineData("pcm24-mono-16k.wav", 16000, 1, 3200)]
+    [InlineData("pcm32-mono-8k.wav", 8000, 1, 1600)]
+    [InlineData("float32-stereo-8k.wav", 8000, 2, 800)]
+    [InlineData("float64-mono-8k.wav", 8000, 1, 800)]
+    [InlineData("extensible-6ch-8k.wav", 8000, 6, 400)]
+    [InlineData("mtat-like-16k-mono.mp3", 16000, 1, 9216)] // no LAME tag: every frame's samples, as ffmpeg
+    [InlineData("msd-like-44k-stereo.mp3", 44100, 2, 6615)] // LAME tag: encoder delay and padding trimmed
+    [InlineData("vorbis-mono-22k.ogg", 22050, 1, 6615)]
+    public void DecodesLikeFfmpeg(string name, int rate, int channels, int frames)
+    {
+        var (samples, decodedRate, decodedChannels) = DecodeAll(Fixtures.PathOf(name));
+        var reference = Fixtures.Reference(name);
+        Assert.Equal((rate, channels), (decodedRate, decodedChannels));
+        Assert.Equal(frames * channels, samples.Length);
+        Assert.True(reference.Length >= samples.Length);
+        var difference = samples.Zip(reference, (a, b) => a - b).ToArray();
+        Assert.True(Signals.Rms(difference) < 1e-3, $"RMS difference {Signals.Rms(difference):E2}");
+        Assert.True(Signals.Rms(reference) > 0.01); // the fixture is not silence
+    }
+
+    [Theory]
+    [InlineData("flac-mono-16k.flac", 16000)]
+    [InlineData("opus-mono-48k.opus", 48000)]
+    public void OtherFormatsGoThroughFfmpegOrSayHowToEnableThem(string name, int rate)
+    {
+        if (FfmpegDecoder.Executable is null)
+        {
+            var error = Assert.Throws<AudioDecodeException>(() => DecodeAll(Fixtures.PathOf(name)));
+            Assert.Equal(AudioProblem.UnsupportedCodec, error.Problem);
+            Assert.Contains("ffmpeg", error.Message);
+            return;
+        }
+        var (samples, decodedRate, _) = DecodeAll(Fixtures.PathOf(name));
+        var reference = Fixtures.Reference(name);
+        Assert.Equal(rate, decodedRate);
+        Assert.Equal(reference, samples);
+    }
+
+    [Fact]
+    public void ChannelsAreAveraged()
+    {
+        float[] stereo = [1, -1, 0.5f, 0.25f];
+        var mono = new float[2];
+        AudioReader.Downmix(stereo, 2, mono);
+        Assert.Equal([0f, 0.375f], mono);
+
+        float[] six = [1, 2, 3, 4, 5, 6];
+        AudioReader.Downmix(six, 6, mono);
+        Assert.Equal(3.5f, mono[0]);
+    }
+
+    [Fact]
+    public void ReaderDownmixesAndResamplesToTheModelRate()
+    {
+        const string name = "msd-like-44k-stereo.mp3";
+        var waveform = AudioReader.Load(Fixtures.PathOf(name));
+        Assert.Equal(22050, waveform.SampleRate);
+
+        var reference = Fixtures.Reference(name);
+        var mono = new float[reference.Length / 2];
+        AudioReader.Downmix(reference, 2, mono);
+        var expected = Resampler.Resample(mono, 44100, 22050);
+        Assert.Equal(expected.Length, waveform.Samples.Length);
+        Assert.True(Signals.Rms(waveform.Samples.Zip(expected, (a, b) => a - b).ToArray()) < 1e-3);
+    }
+}
