@@ -16,7 +16,7 @@ public static class AudioDecoders
         }
         try
         {
-            return Open(path, stream);
+            return new SampleRangeGuard(Open(path, stream), path);
         }
         catch
         {

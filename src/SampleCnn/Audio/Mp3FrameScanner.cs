@@ -83,11 +83,8 @@ public static class Mp3FrameScanner
         if (!encoder.SequenceEqual("LAME"u8) && !encoder.SequenceEqual("Lavf"u8) && !encoder.SequenceEqual("Lavc"u8)) return audio;
         int delays = frame[lame + 21] << 16 | frame[lame + 22] << 8 | frame[lame + 23];
         int encoderDelay = delays >> 12, encoderPadding = delays & 0xFFF;
-        return audio with
-        {
-            StartSample = Math.Min(audio.EndSample, encoderDelay + DecoderDelay),
-            EndSample = Math.Min(audio.EndSample, audio.EndSample - encoderPadding + DecoderDelay),
-        };
+        long end = Math.Clamp(audio.EndSample - encoderPadding + DecoderDelay, 0, audio.EndSample);
+        return audio with { StartSample = Math.Min(end, encoderDelay + DecoderDelay), EndSample = end };
     }
 
     static int ReadAt(Stream stream, long position, Span<byte> into)
