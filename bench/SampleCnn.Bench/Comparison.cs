@@ -9,7 +9,8 @@ namespace SampleCnn.Bench;
 /// </summary>
 static class Comparison
 {
-    public static string Run(string title, IReadOnlyList<Contender> contenders, int rounds, TextWriter progress)
+    /// <param name="audioSeconds">Seconds of audio one iteration processes; adds an "x real time" column.</param>
+    public static string Run(string title, IReadOnlyList<Contender> contenders, int rounds, TextWriter progress, double? audioSeconds = null)
     {
         var medians = contenders.ToDictionary(c => c.Label, _ => new List<double>());
         var peaks = contenders.ToDictionary(c => c.Label, _ => 0.0);
@@ -28,18 +29,23 @@ static class Comparison
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"### {title}");
         text.AppendLine();
-        text.AppendLine("| contender | median ms | ratio to ours | peak RSS MB | runtime |");
-        text.AppendLine("|---|---:|---:|---:|---|");
+        text.AppendLine(audioSeconds is null
+            ? "| contender | median ms | ratio to ours | peak RSS MB | runtime |"
+            : "| contender | median ms | ratio to ours | x real time | peak RSS MB | runtime |");
+        text.AppendLine(audioSeconds is null ? "|---|---:|---:|---:|---|" : "|---|---:|---:|---:|---:|---|");
         foreach (var contender in contenders)
         {
             var median = Median(medians[contender.Label]);
+            var realTime = audioSeconds is { } seconds ? string.Create(CultureInfo.InvariantCulture, $" {seconds * 1000 / median:F0} |") : "";
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {contender.Label} | {median:F1} | {median / ours:F2} | {peaks[contender.Label]:F0} | {versions[contender.Label]} |");
+                $"| {contender.Label} | {median:F1} | {median / ours:F2} |{realTime} {Megabytes(peaks[contender.Label])} | {versions[contender.Label]} |");
         }
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Median of {rounds} per-round medians; contenders run alternately in separate processes.");
         return text.ToString();
     }
+
+    static string Megabytes(double value) => double.IsNaN(value) ? "n/a" : value.ToString("F0", CultureInfo.InvariantCulture);
 
     public static double Median(IReadOnlyCollection<double> values)
     {

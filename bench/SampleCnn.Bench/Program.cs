@@ -3,8 +3,9 @@ using SampleCnn.Bench;
 using SampleCnn.Models;
 using SampleCnn.Platform;
 
-// bench: `forward` compares our forward pass with the PyTorch reference (bench/reference.py).
-// `worker-forward` is the measured process the comparison starts; not meant to be run by hand.
+// bench: `forward` compares our forward pass with the PyTorch reference (bench/reference.py);
+// `decode` compares our MP3 decode + resample with ffmpeg's. The `worker-*` verbs are the measured
+// processes a comparison starts; not meant to be run by hand.
 var options = Options.Parse(args.Skip(1));
 switch (args.FirstOrDefault())
 {
@@ -13,6 +14,35 @@ switch (args.FirstOrDefault())
         ForwardWorker.Run(options.Text("model", "3^9"), options.Text("input", ""), options.Int("batch", 10),
             options.Int("tags", 50), options.Int("warmup", 3), options.Int("iters", 10));
     return 0;
+
+    case "worker-decode":
+        DecodeWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 5), ffmpeg: options.Text("decoder", "ours") == "ffmpeg");
+        return 0;
+
+    case "decode":
+    {
+        var benchDir = options.Text("bench-dir", "bench");
+        var folder = Path.Combine(benchDir, "out", "mp3");
+        var files = Directory.Exists(folder) ? Directory.GetFiles(folder, $"*{options.Text("match", "")}*.mp3").Order().ToArray() : [];
+        if (files.Length == 0)
+        {
+            Console.Error.WriteLine($"no MP3s in {folder}: run bench/setup.sh first");
+            return 1;
+        }
+        var seconds = files.Sum(f => AudioDuration(f));
+        string[] common = ["--files", string.Join(',', files), "--warmup", $"{options.Int("warmup", 1)}", "--iters", $"{options.Int("iters", 5)}"];
+        var self = Environment.ProcessPath!;
+        var selfArgs = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(Options).Assembly.Location } : [];
+        Contender[] contenders =
+        [
+            new("SampleCnn decode + resample, 1 thread", self, [.. selfArgs, "worker-decode", .. common, "--decoder", "ours"]),
+            new("ffmpeg -ac 1 -ar 22050 -f f32le, -threads 1", self, [.. selfArgs, "worker-decode", .. common, "--decoder", "ffmpeg"]),
+        ];
+        var title = string.Create(CultureInfo.InvariantCulture,
+            $"MP3 decode + downmix + resample to 22050 Hz: {files.Length} files, {seconds:F1} s of audio per iteration ({string.Join(", ", files.Select(Path.GetFileName))})");
+        Console.WriteLine(Comparison.Run(title, contenders, options.Int("rounds", 5), Console.Error, seconds));
+        return 0;
+    }
 
     case "forward":
     {
@@ -43,7 +73,17 @@ switch (args.FirstOrDefault())
 
     default:
         Console.Error.WriteLine("usage: SampleCnn.Bench forward [--model 3^9] [--batch 10] [--rounds 5] [--iters 10] [--warmup 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
+        Console.Error.WriteLine("       SampleCnn.Bench decode [--match NAME] [--rounds 5] [--iters 5] [--warmup 1] [--bench-dir bench]");
         return 2;
+}
+
+static double AudioDuration(string path)
+{
+    using var reader = new SampleCnn.Audio.AudioReader(path);
+    var buffer = new float[1 << 16];
+    long samples = 0;
+    for (int n; (n = reader.Read(buffer)) > 0;) samples += n;
+    return samples / (double)reader.SampleRate;
 }
 
 /// <summary>--name value pairs.</summary>
