@@ -18,6 +18,14 @@ public sealed record SegmentPlan(int Length, int? Count, int Hop)
     /// <summary>Samples the plan can use from the start of a clip: the rest need not be decoded.</summary>
     public long SamplesNeeded => Count is { } c ? (long)(c - 1) * Hop + Length : long.MaxValue;
 
+    /// <summary>Segments this plan cuts from a clip of <paramref name="clipLength"/> samples (a short clip gives one, padded).</summary>
+    public int SegmentsIn(long clipLength)
+    {
+        if (clipLength <= 0) return 0;
+        long whole = clipLength < Length ? 1 : (clipLength - Length) / Hop + 1;
+        return (int)Math.Min(whole, Count ?? int.MaxValue);
+    }
+
     public void Validate()
     {
         if (Length < 1) throw new ArgumentOutOfRangeException(nameof(Length), Length, "segment length must be at least 1 sample");

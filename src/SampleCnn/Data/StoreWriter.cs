@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SampleCnn.Audio;
+
+namespace SampleCnn.Data;
+
+/// <summary>
+/// Prepares a segment store: decodes every clip of a listing once (on all cores) and appends its int16
+/// samples to one packed file, in listing order, whatever the number of workers. Each clip's samples are
+/// flushed before its index line is, so a store interrupted at any instant holds only whole clips; running
+/// the same prepare again truncates anything after the last indexed clip and continues from there.
+/// </summary>
+public static class StoreWriter
+{
+    sealed record Request(string Source, string[] Tags, int SampleRate, long? MaxClipSamples, int Clips, string ClipsSha256);
+
+    sealed record Decoded(short[]? Samples, string? Error);
+
+    public static PrepareReport Prepare(DatasetListing listing, string folder, PrepareOptions options,
+        IProgress<PrepareProgress>? progress = null, CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(folder);
+        var request = new Request(listing.Source, listing.Vocabulary.Tags.ToArray(), options.SampleRate, options.MaxClipSamples,
+            listing.Clips.Count, Sha256(string.Join('\n', listing.Clips.Select(c => $"{c.Id}\t{c.Split}\t{string.Join(',', c.Tags)}\t{c.AudioPath}"))));
+        CheckOrWriteRequest(folder, request);
+
+        var indexPath = Path.Combine(folder, StoreLayout.Index);
+        var done = ReadCommitted(indexPath, listing);
+        long offset = done.Where(c => c.Skipped is null).Sum(c => c.Length);
+        int resumed = done.Count;
+
+        using (var samples = new FileStream(Path.Combine(folder, StoreLayout.Samples), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read))
+        using (var index = new FileStream(indexPath, FileMode.Append, FileAccess.Write, FileShare.Read))
+        {
+            samples.SetLength(offset * 2); // drop any samples written after the last indexed clip
+            samples.Position = offset * 2;
+            var clips = listing.Clips;
+            int workers = options.EffectiveWorkers, next = done.Count, skipped = done.Count(c => c.Skipped is not null);
+            using var gate = new SemaphoreSlim(workers);
+            var pending = new Queue<Task<Decoded>>();
+            try
+            {
+                while (next < clips.Count || pending.Count > 0)
+                {
+                    while (pending.Count < 2 * workers && next < clips.Count && !cancel.IsCancellationRequested)
+                    {
+                        var clip = clips[next++];
+                        pending.Enqueue(Task.Run(async () =>
+                        {
+                            await gate.WaitAsync(cancel);
+                            try { return Decode(clip, options); }
+                            finally { gate.Release(); }
+                        }, cancel));
+                    }
+                    if (pending.Count == 0) break;
+                    cancel.ThrowIfCancellationRequested();
+                    var decoded = pending.Dequeue().GetAwaiter().GetResult();
+                    var source = clips[done.Count];
+                    StoredClip entry;
+                    if (decoded.Samples is { } pcm)
+                    {
+                        samples.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(pcm.AsSpan()));
+                        samples.Flush(flushToDisk: true);
+                        entry = new StoredClip(source.Id, source.Split, source.Tags, source.AudioPath, offset, pcm.Length);
+                        offset += pcm.Length;
+                    }
+                    else
+                    {
+                        entry = new StoredClip(source.Id, source.Split, source.Tags, source.AudioPath, offset, 0, decoded.Error);
+                        skipped++;
+                    }
+                    index.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, StoreManifest.JsonLine) + "\n"));
+                    index.Flush(flushToDisk: true);
+                    done.Add(entry);
+                    progress?.Report(new PrepareProgress(done.Count, clips.Count, resumed, skipped));
+                }
+            }
+            finally
+            {
+                // Let decodes in flight finish before the files close; their results are dropped.
+                try { Task.WaitAll(pending.ToArray()); } catch (AggregateException) { }
+            }
+        }
+
+        var manifest = WriteManifest(folder, listing, options, done);
+        var unreadable = done.Where(c => c.Skipped is not null).Select(c => new SkippedItem(c.Source, c.Skipped!)).ToList();
+        return new PrepareReport(manifest, listing, unreadable, resumed);
+    }
+
+    static Decoded Decode(ClipSource clip, PrepareOptions options)
+    {
+        try
+        {
+            var waveform = AudioReader.Load(clip.AudioPath, options.SampleRate, options.MaxClipSamples ?? long.MaxValue);
+            if (waveform.Samples.Length == 0) return new Decoded(null, "no audio samples");
+            var pcm = new short[waveform.Samples.Length];
+            for (int i = 0; i < pcm.Length; i++)
+                pcm[i] = (short)Math.Clamp(MathF.Round(waveform.Samples[i] * 32768f), short.MinValue, short.MaxValue);
+            return new Decoded(pcm, null);
+        }
+        catch (AudioDecodeException e)
+        {
+            return new Decoded(null, e.Message[(e.Path.Length + 2)..]);
+        }
+    }
+
+    static void CheckOrWriteRequest(string folder, Request request)
+    {
+        var path = Path.Combine(folder, StoreLayout.Request);
+        if (File.Exists(path))
+        {
+            var existing = JsonSerializer.Deserialize<Request>(File.ReadAllText(path), StoreManifest.Json);
+            if (existing is null || existing.ClipsSha256 != request.ClipsSha256 || !existing.Tags.SequenceEqual(request.Tags)
+                || existing.SampleRate != request.SampleRate || existing.MaxClipSamples != request.MaxClipSamples)
+                throw new DatasetException($"{folder}: holds a store prepared from other data or options ({existing?.Source}, {existing?.Clips} clips); use another folder or delete it");
+            return;
+        }
+        if (Directory.EnumerateFileSystemEntries(folder).Any())
+            throw new DatasetException($"{folder}: not empty and not a store; choose an empty or new folder");
+        WriteAtomically(path, JsonSerializer.Serialize(request, StoreManifest.Json));
+    }
+
+    // The index lines already committed, with a torn last line cut off; they must match the listing's order.
+    static List<StoredClip> ReadCommitted(string indexPath, DatasetListing listing)
+    {
+        var done = new List<StoredClip>();
+        if (!File.Exists(indexPath)) return done;
+        var bytes = File.ReadAllBytes(indexPath);
+        int end = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+        if (end < bytes.Length)
+            using (var file = new FileStream(indexPath, FileMode.Open, FileAccess.Write)) file.SetLength(end);
+        foreach (var line in Encoding.UTF8.GetString(bytes, 0, end).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var entry = JsonSerializer.Deserialize<StoredClip>(line, StoreManifest.Json)!;
+            if (done.Count >= listing.Clips.Count || listing.Clips[done.Count].Id != entry.Id)
+                throw new DatasetException($"{indexPath}: line {done.Count + 1} is clip '{entry.Id}', which this listing does not have there; use another folder");
+            done.Add(entry);
+        }
+        return done;
+    }
+
+    static StoreManifest WriteManifest(string folder, DatasetListing listing, PrepareOptions options, List<StoredClip> done)
+    {
+        var samplesPath = Path.Combine(folder, StoreLayout.Samples);
+        var fullScale = 0L;
+        using (var stream = File.OpenRead(samplesPath))
+        {
+            var buffer = new byte[1 << 20];
+            for (int n; (n = stream.Read(buffer)) > 0;)
+                foreach (var s in System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(buffer.AsSpan(0, n & ~1)))
+                    if (s is short.MaxValue or short.MinValue) fullScale++;
+        }
+        var manifest = new StoreManifest(StoreManifest.CurrentVersion, StoreManifest.Int16Format, options.SampleRate, listing.Source,
+            listing.Vocabulary.Tags.ToArray(), done.Count(c => c.Skipped is null), done.Count(c => c.Skipped is not null),
+            done.Sum(c => c.Length), options.MaxClipSamples ?? 0, fullScale,
+            Sha256File(samplesPath), Sha256File(Path.Combine(folder, StoreLayout.Index)));
+        WriteAtomically(Path.Combine(folder, StoreManifest.FileName), JsonSerializer.Serialize(manifest, StoreManifest.Json));
+        return manifest;
+    }
+
+    internal static void WriteAtomically(string path, string text)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    static string Sha256File(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}
