@@ -14,7 +14,10 @@ public static class SampleCnnApp
     /// <summary>Exit code for a failure while doing the work.</summary>
     public const int Failure = 1;
 
-    public static int Run(string[] args, IAnsiConsole console, TextWriter error)
+    /// <summary>Exit code when the user interrupts (Ctrl-C), as shells report SIGINT.</summary>
+    public const int Interrupted = 130;
+
+    public static int Run(string[] args, IAnsiConsole console, TextWriter error, CancellationToken cancel = default)
     {
         var app = new CommandApp();
         app.Configure(config =>
@@ -26,10 +29,28 @@ public static class SampleCnnApp
             config.AddCommand<SummaryCommand>("summary")
                 .WithDescription("Print a model's layer table: output shapes, parameters, multiply-accumulates.")
                 .WithExample("summary", "--model", "3^9");
+            config.AddBranch("prepare", prepare =>
+            {
+                prepare.SetDescription("Decode a dataset once into a segment store for training and evaluation.");
+                prepare.AddCommand<PrepareMtatCommand>("mtat").WithDescription("MagnaTagATune: annotations_final.csv and the MP3 folders 0-f.")
+                    .WithExample("prepare", "mtat", "--root", "~/data/mtat", "--out", "stores/mtat");
+                prepare.AddCommand<PrepareMsdCommand>("msd").WithDescription("Million Song Dataset: Last.fm tags, split lists, 7digital previews.")
+                    .WithExample("prepare", "msd", "--tags", "msd/tags.tsv", "--split", "msd/split", "--audio", "msd/audio", "--out", "stores/msd");
+                prepare.AddCommand<PrepareCsvCommand>("csv").WithDescription("Your own collection: a CSV of files and tags.")
+                    .WithExample("prepare", "csv", "--annotations", "my/tags.csv", "--audio", "my/audio", "--out", "stores/mine");
+            });
+            config.AddCommand<InspectCommand>("inspect")
+                .WithDescription("Show a segment store: manifest, split sizes, tag counts, hours.")
+                .WithExample("inspect", "stores/mtat");
         });
         try
         {
-            return app.Run(args);
+            return app.Run(args, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("samplecnn: interrupted; run the same command again to continue where it stopped");
+            return Interrupted;
         }
         catch (Exception e) when (e is CommandAppException or ModelSpecException or ArgumentException)
         {

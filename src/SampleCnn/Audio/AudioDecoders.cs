@@ -39,7 +39,7 @@ public static class AudioDecoders
             throw new AudioDecodeException(path, AudioProblem.WrongExtension,
                 $"the extension says {AudioFormats.Describe(promised[0])} but the content is {AudioFormats.Describe(content)}; rename the file");
         if (content == AudioFormat.Unknown && promised is [var expected, ..] && expected is AudioFormat.Wav or AudioFormat.Mp3 or AudioFormat.OggVorbis)
-            throw new AudioDecodeException(path, AudioProblem.NotAudio, $"not a {AudioFormats.Describe(expected)} file (its first bytes are no {AudioFormats.Describe(expected)} header)");
+            throw new AudioDecodeException(path, AudioProblem.NotAudio, $"the extension says {AudioFormats.Describe(expected)} but the file does not start like one (not audio?)");
 
         switch (content)
         {

@@ -1,0 +1,70 @@
+using SampleCnn.Cli;
+using SampleCnn.Tests.Audio;
+using SampleCnn.Tests.Data;
+using Spectre.Console.Testing;
+
+namespace SampleCnn.Tests.Cli;
+
+public class PrepareCommandTests
+{
+    static (int code, string output, string error) Run(params string[] args)
+    {
+        var console = new TestConsole().Width(160);
+        var error = new StringWriter();
+        var code = SampleCnnApp.Run(args, console, error);
+        return (code, console.Output, error.ToString());
+    }
+
+    [Fact]
+    public void PrepareMtatThenInspect()
+    {
+        using var scratch = new Fixtures.Scratch();
+        var store = Path.Combine(scratch.Folder, "store");
+        var (code, output, error) = Run("prepare", "mtat", "--root", MiniatureMtat.Root, "--out", store, "--max-seconds", "1");
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Contains("mtat: 11 clips to prepare, 50 tags; 1 left out by the dataset's rules", output);
+        Assert.Contains("mtat, 10 clips", output);
+        Assert.Contains("artist_c-album_c-03-empty-0-29.mp3: empty file (0 bytes)", output);
+
+        var (inspectCode, inspected, _) = Run("inspect", store);
+        Assert.Equal(0, inspectCode);
+        Assert.Contains("train       5", inspected);
+        Assert.Contains("valid       2", inspected);
+        Assert.Contains("test        3", inspected);
+        Assert.Matches(@"classical\s+2\s+1\s+0", inspected);
+    }
+
+    [Fact]
+    public void PrepareCsvOfYourOwnCollection()
+    {
+        using var scratch = new Fixtures.Scratch();
+        File.Copy(Fixtures.PathOf("pcm16-stereo-11k.wav"), Path.Combine(scratch.Folder, "a.wav"));
+        File.Copy(Fixtures.PathOf("vorbis-mono-22k.ogg"), Path.Combine(scratch.Folder, "b.ogg"));
+        scratch.Write("broken.mp3", "not audio"u8.ToArray());
+        var annotations = scratch.Write("tags.csv", "file,tags,split\na.wav,rock,train\nb.ogg,jazz;rock,test\nbroken.mp3,rock,valid\n"u8.ToArray());
+        var store = Path.Combine(scratch.Folder, "store");
+        var (code, output, _) = Run("prepare", "csv", "--annotations", annotations, "--audio", scratch.Folder, "--out", store);
+        Assert.Equal(0, code);
+        Assert.Contains("csv, 2 clips", output);
+        Assert.Contains("broken.mp3: the extension says MP3 but the file does not start like one", output);
+    }
+
+    [Theory]
+    [InlineData("inspect", "/no/such/store", "/no/such/store: store folder not found")]
+    [InlineData("prepare", "mtat", "--root", "/no/such/mtat", "--out", "/tmp/x", "/no/such/mtat/annotations_final.csv: file not found")]
+    public void BadStoresAndSourcesAreOneLineErrors(params string[] argsAndMessage)
+    {
+        var (code, _, error) = Run(argsAndMessage[..^1]);
+        Assert.Equal(SampleCnnApp.Failure, code);
+        Assert.Equal($"samplecnn: {argsAndMessage[^1]}", error.TrimEnd());
+    }
+
+    [Fact]
+    public void MissingRequiredOptionIsAUsageError()
+    {
+        var (code, _, error) = Run("prepare", "mtat", "--out", "/tmp/x");
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Contains("--root DIR is required", error);
+    }
+}
