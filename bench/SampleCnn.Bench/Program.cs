@@ -4,7 +4,7 @@ using SampleCnn.Models;
 using SampleCnn.Platform;
 
 // bench: `forward` compares our forward pass with the PyTorch reference (bench/reference.py);
-// `decode` compares our MP3 decode + resample with ffmpeg's. The `worker-*` verbs are the measured
+// `decode` compares our MP3 decode + resample with ffmpeg's; `data` measures prepare and the batch loader. The `worker-*` verbs are the measured
 // processes a comparison starts; not meant to be run by hand.
 var options = Options.Parse(args.Skip(1));
 switch (args.FirstOrDefault())
@@ -44,6 +44,11 @@ switch (args.FirstOrDefault())
         return 0;
     }
 
+    case "data":
+        NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
+        Console.WriteLine(DataBench.Run(options.Text("bench-dir", "bench"), options.Int("clips", 40), options.Int("rounds", 3), options.Int("steps", 12)));
+        return 0;
+
     case "forward":
     {
         var model = options.Text("model", "3^9");
@@ -73,6 +78,7 @@ switch (args.FirstOrDefault())
 
     default:
         Console.Error.WriteLine("usage: SampleCnn.Bench forward [--model 3^9] [--batch 10] [--rounds 5] [--iters 10] [--warmup 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
+        Console.Error.WriteLine("       SampleCnn.Bench data [--clips 40] [--rounds 3] [--steps 12] [--threads N] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench decode [--match NAME] [--rounds 5] [--iters 5] [--warmup 1] [--bench-dir bench]");
         return 2;
 }
