@@ -130,5 +130,16 @@ public class SourcesTests
         Assert.Equal("TRZZZZZ128F00004", listing.Skipped.Single().Item);   // tagged, listed, no audio
         Assert.Equal("TRBBBBC128F00003", listing.Dropped.Single().Item);   // no tag of the vocabulary
         Assert.EndsWith(Path.Combine("A", "A", "A", "TRAAAAA128F00001.clip.mp3"), listing.Clips[0].AudioPath);
+
+        var storeFolder = Path.Combine(scratch.Folder, "store");
+        StoreWriter.Prepare(listing, storeFolder, new PrepareOptions());
+        using var store = SegmentStore.Open(storeFolder);
+        Assert.Equal(["TRAAAAA128F00001", "TRAAAAB128F00002"], store.ClipsOf(Split.Train).Select(c => c.Id));
+        Assert.Equal([0, 1], store.Clips[1].Tags);
+        var decoded = SampleCnn.Audio.AudioReader.Load(listing.Clips[0].AudioPath).Samples;
+        var stored = new float[store.Clips[0].Length];
+        store.Read(store.Clips[0], 0, stored);
+        Assert.Equal(decoded.Length, stored.Length);
+        Assert.True(decoded.Zip(stored).All(p => Math.Abs(p.First - p.Second) <= 1f / 65536 + 1e-7f));
     }
 }
