@@ -1,0 +1,34 @@
+namespace SampleCnn.Evaluation;
+
+/// <summary>
+/// Area under the ROC curve, as scikit-learn's roc_auc_score for one binary label: the probability that
+/// a random positive scores above a random negative, ties counting one half (the Mann-Whitney statistic
+/// with average ranks, equal to the trapezoidal area of the curve with tied scores as one threshold).
+/// NaN when the labels hold only one class.
+/// </summary>
+public static class RocAuc
+{
+    public static double Compute(ReadOnlySpan<float> scores, ReadOnlySpan<bool> positive)
+    {
+        if (scores.Length != positive.Length) throw new ArgumentException("scores and labels differ in length");
+        int n = scores.Length, positives = 0;
+        foreach (var p in positive) if (p) positives++;
+        long negatives = n - positives;
+        if (positives == 0 || negatives == 0) return double.NaN;
+
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        var keys = scores.ToArray();
+        Array.Sort(keys, order);
+        double positiveRankSum = 0;
+        for (int start = 0; start < n;)
+        {
+            int end = start;
+            while (end + 1 < n && keys[end + 1] == keys[start]) end++;
+            double averageRank = (start + end) / 2.0 + 1; // ranks are 1-based
+            for (int k = start; k <= end; k++) if (positive[order[k]]) positiveRankSum += averageRank;
+            start = end + 1;
+        }
+        return (positiveRankSum - positives * (positives + 1) / 2.0) / (positives * (double)negatives);
+    }
+}

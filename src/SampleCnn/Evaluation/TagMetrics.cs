@@ -1,0 +1,41 @@
+namespace SampleCnn.Evaluation;
+
+/// <summary>ROC-AUC and average precision of one tag over a set of clips (NaN where undefined).</summary>
+public sealed record TagScore(string Tag, int Positives, int Negatives, double RocAuc, double AveragePrecision)
+{
+    /// <summary>A tag enters the macro averages only with at least one positive and one negative.</summary>
+    public bool Defined => Positives > 0 && Negatives > 0;
+}
+
+/// <summary>Per-tag metrics and their macro averages over the tags where both are defined.</summary>
+public sealed record TagMetrics(IReadOnlyList<TagScore> Tags, double MacroRocAuc, double MacroAveragePrecision)
+{
+    /// <summary>Tags left out of the macro averages (no positive or no negative in the set).</summary>
+    public IEnumerable<TagScore> Undefined => Tags.Where(t => !t.Defined);
+
+    /// <param name="scores">[items, tags] row-major scores.</param>
+    /// <param name="targets">[items, tags] row-major 0/1 targets.</param>
+    public static TagMetrics Compute(IReadOnlyList<string> tags, ReadOnlySpan<float> scores, ReadOnlySpan<float> targets)
+    {
+        int t = tags.Count, n = scores.Length / t;
+        if (scores.Length != targets.Length || scores.Length != n * t) throw new ArgumentException("scores and targets must both be [items, tags]");
+        var column = new float[n];
+        var labels = new bool[n];
+        var results = new TagScore[t];
+        for (int j = 0; j < t; j++)
+        {
+            int positives = 0;
+            for (int i = 0; i < n; i++)
+            {
+                column[i] = scores[i * t + j];
+                labels[i] = targets[i * t + j] > 0.5f;
+                if (labels[i]) positives++;
+            }
+            results[j] = new TagScore(tags[j], positives, n - positives, RocAuc.Compute(column, labels), AveragePrecision.Compute(column, labels));
+        }
+        var defined = results.Where(r => r.Defined).ToList();
+        return new TagMetrics(results,
+            defined.Count > 0 ? defined.Average(r => r.RocAuc) : double.NaN,
+            defined.Count > 0 ? defined.Average(r => r.AveragePrecision) : double.NaN);
+    }
+}
