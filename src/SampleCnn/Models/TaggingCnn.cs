@@ -11,7 +11,8 @@ namespace SampleCnn.Models;
 /// </summary>
 public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
 {
-    public const double DropoutRate = 0.5;
+    /// <summary>The paper's dropout before the dense layer.</summary>
+    public const double PaperDropout = 0.5;
 
     private readonly nn.Module<Tensor, Tensor> frontEnd;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> blocks;
@@ -20,7 +21,7 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
     public ModelSpec Spec { get; }
     public int Tags { get; }
 
-    public TaggingCnn(ModelSpec spec, int tags) : base(nameof(TaggingCnn))
+    public TaggingCnn(ModelSpec spec, int tags, double dropout = PaperDropout) : base(nameof(TaggingCnn))
     {
         if (tags < 1) throw new ArgumentOutOfRangeException(nameof(tags), tags, "a model needs at least one tag");
         Spec = spec;
@@ -37,8 +38,8 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
                 : new ConvModule(inChannels, outChannels, spec.M, spec.Block == BlockKind.SqueezeExcite));
         }
         head = spec.MultiLevel
-            ? new MultiLevelHead(Enumerable.Range(spec.Modules - MultiLevelHead.Levels + 1, MultiLevelHead.Levels).Sum(spec.ModuleChannels), tags, DropoutRate)
-            : new ClassifierHead(spec.ModuleChannels(spec.Modules), tags, DropoutRate);
+            ? new MultiLevelHead(Enumerable.Range(spec.Modules - MultiLevelHead.Levels + 1, MultiLevelHead.Levels).Sum(spec.ModuleChannels), tags, dropout)
+            : new ClassifierHead(spec.ModuleChannels(spec.Modules), tags, dropout);
         RegisterComponents();
         InitialiseHeUniform();
     }

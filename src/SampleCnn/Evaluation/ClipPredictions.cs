@@ -1,0 +1,51 @@
+using SampleCnn.Data;
+using SampleCnn.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Evaluation;
+
+/// <summary>How a clip's segment scores become the clip's score.</summary>
+public enum ClipAggregation { Mean, Max }
+
+/// <summary>
+/// A model's scores for every clip of a split: per segment, and per clip by mean (the paper) or max of its
+/// segments' sigmoid outputs, with the segment-level binary cross-entropy over the split.
+/// </summary>
+public sealed record ClipPredictions(IReadOnlyList<StoredClip> Clips, float[] ClipScores, float[] ClipTargets,
+    float[] SegmentScores, float[] SegmentTargets, double Loss, int Tags)
+{
+    public static ClipPredictions Compute(TaggingCnn model, BatchLoader loader, Device device,
+        ClipAggregation aggregation = ClipAggregation.Mean, CancellationToken cancel = default)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var clips = new List<StoredClip>();
+        List<float> clipScores = [], clipTargets = [], segmentScores = [], segmentTargets = [];
+        double lossSum = 0;
+        long lossCount = 0;
+        int tags = model.Tags;
+        foreach (var clip in loader.ClipByClip())
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var logits = model.Logits(clip.ToTensor(device));
+            var target = tensor(clip.Targets, [1, tags]).to(device).expand(clip.Count, tags);
+            lossSum += nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.Sum).item<float>();
+            lossCount += clip.Count * tags;
+            var scores = logits.sigmoid();
+            var pooled = aggregation == ClipAggregation.Max ? scores.amax([0]) : scores.mean([0]);
+            clips.Add(clip.Clip);
+            clipScores.AddRange(pooled.cpu().data<float>());
+            clipTargets.AddRange(clip.Targets);
+            segmentScores.AddRange(scores.cpu().data<float>());
+            for (int s = 0; s < clip.Count; s++) segmentTargets.AddRange(clip.Targets);
+        }
+        return new ClipPredictions(clips, [.. clipScores], [.. clipTargets], [.. segmentScores], [.. segmentTargets],
+            lossCount > 0 ? lossSum / lossCount : double.NaN, tags);
+    }
+
+    public TagMetrics ClipMetrics(TagVocabulary vocabulary) => TagMetrics.Compute(vocabulary.Tags, ClipScores, ClipTargets);
+
+    public TagMetrics SegmentMetrics(TagVocabulary vocabulary) => TagMetrics.Compute(vocabulary.Tags, SegmentScores, SegmentTargets);
+}

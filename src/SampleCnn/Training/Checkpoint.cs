@@ -1,0 +1,97 @@
+using System.Text.Json;
+using SampleCnn.Data;
+using SampleCnn.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Training;
+
+/// <summary>Where training stands after an epoch: enough, with the weights and optimizer state, to continue exactly.</summary>
+/// <param name="Epoch">Epochs completed.</param>
+/// <param name="Stage">Index of the current learning-rate stage.</param>
+/// <param name="BestValidLoss">Lowest validation loss so far (the best checkpoint's).</param>
+/// <param name="EpochsWithoutImprovement">Epochs since the validation loss last improved.</param>
+/// <param name="Finished">Why training ended, or null while it goes on.</param>
+/// <param name="RngState">torch's generator state (dropout), base64.</param>
+public sealed record TrainingState(string Model, string[] Tags, double Dropout, int Epoch, int Stage, double BestValidLoss,
+    int EpochsWithoutImprovement, string? Finished, string RngState);
+
+/// <summary>
+/// A checkpoint file: the training state as JSON, then the model's and the optimizer's TorchSharp state.
+/// Written to a temporary file, flushed to disk and renamed, so a kill at any instant leaves the previous
+/// checkpoint or the new one, never a torn file.
+/// </summary>
+public static class Checkpoint
+{
+    const string Magic = "samplecnn-checkpoint-1";
+
+    public static void Save(string path, TrainingState state, TaggingCnn model, TorchSharp.Modules.SGD optimizer)
+    {
+        var temporary = path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+        using (var writer = new BinaryWriter(file))
+        {
+            writer.Write(Magic);
+            writer.Write(JsonSerializer.Serialize(state, StoreManifest.Json));
+            model.save(writer);
+            optimizer.save_state_dict(writer);
+            writer.Flush();
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Reads the state only.</summary>
+    public static TrainingState ReadState(string path)
+    {
+        using var reader = Open(path);
+        return ReadState(reader, path);
+    }
+
+    /// <summary>Loads weights (and the optimizer's state, when given) into existing objects; returns the state.</summary>
+    public static TrainingState Load(string path, TaggingCnn model, TorchSharp.Modules.SGD? optimizer = null)
+    {
+        using var reader = Open(path);
+        var state = ReadState(reader, path);
+        model.load(reader);
+        optimizer?.load_state_dict(reader);
+        return state;
+    }
+
+    /// <summary>A model built from a checkpoint's spec and tags, with its weights, in eval mode.</summary>
+    public static (TaggingCnn Model, TrainingState State) LoadModel(string path, Device? device = null)
+    {
+        var state = ReadState(path);
+        var model = new TaggingCnn(ModelSpec.Parse(state.Model), state.Tags.Length, state.Dropout);
+        Load(path, model);
+        model.to(device ?? CPU).eval();
+        return (model, state);
+    }
+
+    static BinaryReader Open(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found", path);
+        return new BinaryReader(File.OpenRead(path));
+    }
+
+    static TrainingState ReadState(BinaryReader reader, string path)
+    {
+        try
+        {
+            if (reader.ReadString() != Magic) throw new InvalidDataException();
+            return JsonSerializer.Deserialize<TrainingState>(reader.ReadString(), StoreManifest.Json) ?? throw new InvalidDataException();
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or JsonException or IOException)
+        {
+            throw new InvalidDataException($"{path}: not a SampleCnn checkpoint");
+        }
+    }
+
+    public static string CaptureRng() => Convert.ToBase64String(get_rng_state().data<byte>().ToArray());
+
+    public static void RestoreRng(string state)
+    {
+        using var bytes = tensor(Convert.FromBase64String(state), dtype: ScalarType.Byte);
+        set_rng_state(bytes);
+    }
+}

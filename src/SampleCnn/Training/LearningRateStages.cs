@@ -1,0 +1,23 @@
+namespace SampleCnn.Training;
+
+/// <summary>
+/// The paper's schedule: stay at a rate while the validation loss improves; after <c>patience</c> epochs
+/// without improvement move to the next rate from the best weights; after the last rate, stop.
+/// </summary>
+public static class LearningRateStages
+{
+    /// <summary>What to do after an epoch.</summary>
+    public enum Decision { Continue, NewBest, NextStage, Finish }
+
+    /// <summary>Updates the state with an epoch's validation loss and says what follows.</summary>
+    public static (TrainingState State, Decision Decision) After(TrainingState state, double validLoss, int patience, int stages)
+    {
+        if (validLoss < state.BestValidLoss)
+            return (state with { BestValidLoss = validLoss, EpochsWithoutImprovement = 0 }, Decision.NewBest);
+        var waited = state.EpochsWithoutImprovement + 1;
+        if (waited < patience) return (state with { EpochsWithoutImprovement = waited }, Decision.Continue);
+        return state.Stage + 1 < stages
+            ? (state with { Stage = state.Stage + 1, EpochsWithoutImprovement = 0 }, Decision.NextStage)
+            : (state with { EpochsWithoutImprovement = waited, Finished = "the last learning-rate stage ended" }, Decision.Finish);
+    }
+}

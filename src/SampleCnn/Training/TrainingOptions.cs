@@ -1,0 +1,45 @@
+namespace SampleCnn.Training;
+
+/// <summary>
+/// The recipe, with the paper's values as defaults: BCE on sigmoid outputs, SGD with Nesterov momentum
+/// 0.9, batch 23, weight decay 1e-7, dropout 0.5, learning-rate stages 0.01 / 5^k, a stage ends when the
+/// validation loss has not improved for 3 epochs (then the best weights are reloaded), 10 segments a clip.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public string Model { get; init; } = "3^9";
+    public int Seed { get; init; } = 1;
+    public int BatchSize { get; init; } = 23;
+    public double Momentum { get; init; } = 0.9;
+    public bool Nesterov { get; init; } = true;
+    public double WeightDecay { get; init; } = 1e-7;
+    public double Dropout { get; init; } = 0.5;
+    public double[] LearningRates { get; init; } = [0.01, 0.002, 0.0004, 0.00008, 0.000016];
+    public int Patience { get; init; } = 3;
+
+    /// <summary>Segments per clip (the paper's 10); null: every whole segment of the stored clip.</summary>
+    public int? SegmentsPerClip { get; init; } = 10;
+
+    /// <summary>Samples between segment starts; null: the segment length (no overlap).</summary>
+    public int? SegmentHop { get; init; }
+
+    /// <summary>Stop after this many epochs in all (a later --resume may raise it).</summary>
+    public int? MaxEpochs { get; init; }
+
+    /// <summary>Stop after the epoch that passes this many minutes of this invocation.</summary>
+    public double? MaxMinutes { get; init; }
+
+    public void Validate()
+    {
+        if (BatchSize < 1) throw new ArgumentException($"--batch-size {BatchSize}: must be at least 1");
+        if (LearningRates.Length == 0 || LearningRates.Any(r => !(r > 0))) throw new ArgumentException("--learning-rates: give one or more positive rates");
+        if (Patience < 1) throw new ArgumentException($"--patience {Patience}: must be at least 1");
+        if (Dropout is < 0 or >= 1) throw new ArgumentException($"--dropout {Dropout}: must be in [0, 1)");
+        if (Momentum is < 0 or >= 1) throw new ArgumentException($"--momentum {Momentum}: must be in [0, 1)");
+        if (WeightDecay < 0) throw new ArgumentException($"--weight-decay {WeightDecay}: must not be negative");
+        if (SegmentsPerClip is < 1) throw new ArgumentException($"--segments {SegmentsPerClip}: must be at least 1");
+        if (SegmentHop is < 1) throw new ArgumentException($"--hop {SegmentHop}: must be at least 1");
+        if (MaxEpochs is < 1) throw new ArgumentException($"--max-epochs {MaxEpochs}: must be at least 1");
+        if (MaxMinutes is <= 0) throw new ArgumentException($"--max-minutes {MaxMinutes}: must be positive");
+    }
+}
