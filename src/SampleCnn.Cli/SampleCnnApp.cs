@@ -39,6 +39,12 @@ public static class SampleCnnApp
                 prepare.AddCommand<PrepareCsvCommand>("csv").WithDescription("Your own collection: a CSV of files and tags.")
                     .WithExample("prepare", "csv", "--annotations", "my/tags.csv", "--audio", "my/audio", "--out", "stores/mine");
             });
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train a tagger on a store with the paper's recipe; --resume continues an interrupted run.")
+                .WithExample("train", "--store", "stores/mtat", "--model", "3^9", "--run", "runs/3-9");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Write a checkpoint's weights as a PyTorch state_dict.")
+                .WithExample("export", "--model", "runs/3-9", "--pytorch", "3-9.pth");
             config.AddCommand<InspectCommand>("inspect")
                 .WithDescription("Show a segment store: manifest, split sizes, tag counts, hours.")
                 .WithExample("inspect", "stores/mtat");

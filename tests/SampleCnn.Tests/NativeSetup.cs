@@ -1,6 +1,9 @@
 using System.Runtime.CompilerServices;
 using SampleCnn.Platform;
 
+// torch's random generator and thread count are process-wide: tests that train or seed must not interleave.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace SampleCnn.Tests;
 
 static class NativeSetup

@@ -52,7 +52,7 @@ public abstract class PrepareCommand<TSettings>(IAnsiConsole console) : Command<
             .Start(context =>
             {
                 var task = context.AddTask("decoding", maxValue: Math.Max(1, listing.Clips.Count));
-                var progress = new Progress<PrepareProgress>(p =>
+                var progress = new SynchronousProgress<PrepareProgress>(p =>
                 {
                     task.Value = p.Done;
                     var rate = (p.Done - p.Resumed) / Math.Max(1e-3, clock.Elapsed.TotalSeconds);

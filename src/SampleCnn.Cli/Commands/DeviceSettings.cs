@@ -1,0 +1,27 @@
+using System.ComponentModel;
+using SampleCnn.Platform;
+using Spectre.Console.Cli;
+using TorchSharp;
+
+namespace SampleCnn.Cli.Commands;
+
+/// <summary>Options of every verb that runs a model: where, and on how many threads.</summary>
+public class DeviceSettings : CommandSettings
+{
+    [CommandOption("--device <DEVICE>")]
+    [Description("auto (CUDA when available), cpu or cuda.")]
+    [DefaultValue("auto")]
+    public string Device { get; init; } = "auto";
+
+    [CommandOption("--threads <N>")]
+    [Description("CPU threads for torch (default: every core).")]
+    public int? Threads { get; init; }
+
+    /// <summary>Applies --threads and resolves --device.</summary>
+    public torch.Device Apply()
+    {
+        if (Threads is < 1) throw new ArgumentException($"--threads {Threads}: must be at least 1");
+        NativeRuntime.Initialize(Threads);
+        return DeviceChoice.Resolve(Device);
+    }
+}

@@ -1,0 +1,109 @@
+using System.ComponentModel;
+using System.Globalization;
+using SampleCnn.Data;
+using SampleCnn.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SampleCnn.Cli.Commands;
+
+public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Settings>
+{
+    public sealed class Settings : DeviceSettings
+    {
+        [CommandOption("--store <DIR>")] [Description("Segment store written by `prepare`.")]
+        public string Store { get; init; } = "";
+
+        [CommandOption("--run <DIR>")] [Description("Run folder: config, metrics.csv, TensorBoard events, best and last checkpoints.")]
+        public string Run { get; init; } = "";
+
+        [CommandOption("-m|--model <SPEC>")] [Description("Model spec (3^9, frame:729, mel:729, se:3^9, ...).")] [DefaultValue("3^9")]
+        public string Model { get; init; } = "3^9";
+
+        [CommandOption("--resume")] [Description("Continue the run in --run from its last checkpoint (its config wins).")]
+        public bool Resume { get; init; }
+
+        [CommandOption("--init-from <FILE>")] [Description("Start from these weights: a checkpoint or a PyTorch state_dict (.pth).")]
+        public string? InitFrom { get; init; }
+
+        [CommandOption("--seed <N>")] [DefaultValue(1)] public int Seed { get; init; } = 1;
+        [CommandOption("--batch-size <N>")] [DefaultValue(23)] public int BatchSize { get; init; } = 23;
+        [CommandOption("--momentum <M>")] [DefaultValue(0.9)] public double Momentum { get; init; } = 0.9;
+        [CommandOption("--no-nesterov")] [Description("Plain momentum instead of Nesterov's.")] public bool NoNesterov { get; init; }
+        [CommandOption("--weight-decay <W>")] [DefaultValue(1e-7)] public double WeightDecay { get; init; } = 1e-7;
+        [CommandOption("--dropout <P>")] [DefaultValue(0.5)] public double Dropout { get; init; } = 0.5;
+
+        [CommandOption("--learning-rates <LIST>")] [Description("Comma-separated stages.")] [DefaultValue("0.01,0.002,0.0004,0.00008,0.000016")]
+        public string LearningRates { get; init; } = "0.01,0.002,0.0004,0.00008,0.000016";
+
+        [CommandOption("--patience <N>")] [Description("Epochs without a better validation loss before the next stage.")] [DefaultValue(3)]
+        public int Patience { get; init; } = 3;
+
+        [CommandOption("--segments <N>")] [Description("Segments per clip; 0 = all.")] [DefaultValue(10)]
+        public int Segments { get; init; } = 10;
+
+        [CommandOption("--hop <SAMPLES>")] [Description("Samples between segment starts (default: the segment length).")]
+        public int? Hop { get; init; }
+
+        [CommandOption("--max-epochs <N>")] public int? MaxEpochs { get; init; }
+        [CommandOption("--max-minutes <M>")] public double? MaxMinutes { get; init; }
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Store) || string.IsNullOrWhiteSpace(Run) ? ValidationResult.Error("--store DIR and --run DIR are required") : ValidationResult.Success();
+
+        public TrainingOptions Options => new()
+        {
+            Model = Model, Seed = Seed, BatchSize = BatchSize, Momentum = Momentum, Nesterov = !NoNesterov, WeightDecay = WeightDecay,
+            Dropout = Dropout, Patience = Patience, SegmentsPerClip = Segments == 0 ? null : Segments, SegmentHop = Hop,
+            MaxEpochs = MaxEpochs, MaxMinutes = MaxMinutes,
+            LearningRates = LearningRates.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(r => double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"--learning-rates: '{r}' is not a number"))
+                .ToArray(),
+        };
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var options = settings.Options;
+        options.Validate();
+        var device = settings.Apply();
+        using var store = SegmentStore.Open(settings.Store);
+        var run = new RunFolder(settings.Run);
+        TrainingResult? result = null;
+        console.MarkupLineInterpolated($"training {(settings.Resume ? "(resumed) " : "")}on {store.Folder}: {store.Clips.Count} clips, {store.Vocabulary.Count} tags, device {device.type}");
+        console.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                ProgressTask? task = null;
+                int shownEpoch = 0;
+                var progress = new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    if (p.Epoch != shownEpoch)
+                    {
+                        task?.StopTask();
+                        task = ctx.AddTask($"epoch {p.Epoch}", maxValue: Math.Max(1, p.Batches));
+                        shownEpoch = p.Epoch;
+                    }
+                    var lr = p.LearningRate.ToString("G3", CultureInfo.InvariantCulture);
+                    var loss = p.Loss.ToString("F4", CultureInfo.InvariantCulture);
+                    var rate = p.SegmentsPerSecond.ToString("F1", CultureInfo.InvariantCulture);
+                    task!.Description = $"epoch {p.Epoch}, stage {p.Stage + 1} (lr {lr}), loss {loss}, {rate} segments/s{(p.Validating ? ", validating" : "")}";
+                    if (!p.Validating) task.Value = p.Batch;
+                });
+                result = Trainer.Run(store, run, options, device, settings.Resume, settings.InitFrom, progress, cancellationToken);
+                task?.StopTask();
+            });
+
+        var table = new Table().Border(TableBorder.Simple).AddColumns("epoch", "stage", "lr", "train loss", "valid loss", "valid ROC-AUC", "valid PR-AUC", "s", "segments/s");
+        foreach (var m in result!.Metrics)
+            table.AddRow(Cells(m.Epoch, m.Stage + 1, m.LearningRate, m.TrainLoss, m.ValidLoss, m.ValidRocAuc, m.ValidPrAuc, m.Seconds, m.SegmentsPerSecond));
+        console.Write(table);
+        console.MarkupLineInterpolated($"stopped: {result.State.Finished}; best valid loss {result.State.BestValidLoss.ToString("F4", CultureInfo.InvariantCulture)}");
+        console.MarkupLineInterpolated($"wrote {run.Config}, {run.Metrics}, {run.TensorBoard}/, {run.Best}, {run.Last}");
+        return 0;
+    }
+
+    static string[] Cells(params object[] values) =>
+        values.Select(v => v is double d ? d.ToString(Math.Abs(d) < 0.01 && d != 0 ? "G3" : "F4", CultureInfo.InvariantCulture) : Convert.ToString(v, CultureInfo.InvariantCulture)!).ToArray();
+}

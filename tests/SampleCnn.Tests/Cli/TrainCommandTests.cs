@@ -1,0 +1,66 @@
+using SampleCnn.Cli;
+using SampleCnn.Tests.Audio;
+using SampleCnn.Tests.Training;
+using SampleCnn.Training;
+using Spectre.Console.Testing;
+
+namespace SampleCnn.Tests.Cli;
+
+public class TrainCommandTests
+{
+    static (int code, string output, string error) Run(params string[] args)
+    {
+        var console = new TestConsole().Width(200);
+        var error = new StringWriter();
+        var code = SampleCnnApp.Run(args, console, error);
+        return (code, console.Output, error.ToString());
+    }
+
+    [Fact]
+    public void TrainResumeExportAndInitFromTheExport()
+    {
+        using var scratch = new Fixtures.Scratch();
+        var store = TinyDataset.Create(scratch.Folder, clips: 24);
+        var run = Path.Combine(scratch.Folder, "run");
+        var (code, output, error) = Run("train", "--store", store, "--model", "3^5", "--run", run, "--max-epochs", "1", "--device", "cpu", "--threads", "2");
+        Assert.True(code == 0, error);
+        Assert.Contains("stopped: --max-epochs 1 reached", output);
+        Assert.Matches(@"\s1\s+1\s+0\.0100\s", output); // epoch 1, stage 1, lr 0.01
+
+        (code, output, error) = Run("train", "--store", store, "--run", run, "--resume", "--max-epochs", "2");
+        Assert.True(code == 0, error);
+        Assert.Contains("training (resumed)", output);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
+
+        var pth = Path.Combine(scratch.Folder, "weights.pth");
+        (code, output, error) = Run("export", "--model", run, "--checkpoint", "last", "--pytorch", pth);
+        Assert.True(code == 0, error);
+        Assert.True(new FileInfo(pth).Length > 100_000);
+
+        // A new run starting from the exported state_dict holds exactly those weights before training.
+        var (exported, _) = Checkpoint.LoadModel(Path.Combine(run, "last.ckpt"));
+        using var fresh = new SampleCnn.Models.TaggingCnn(exported.Spec, exported.Tags);
+        InitialWeights.Load(pth, fresh, new string[exported.Tags]);
+        Assert.All(exported.state_dict().Zip(fresh.state_dict()), p =>
+        {
+            Assert.Equal(p.First.Key, p.Second.Key);
+            Assert.True(p.First.Value.eq(p.Second.Value).all().item<bool>(), p.First.Key);
+        });
+        exported.Dispose();
+
+        (code, _, error) = Run("train", "--store", store, "--model", "5^3", "--run", Path.Combine(scratch.Folder, "other"), "--init-from", pth);
+        Assert.Equal(SampleCnnApp.Failure, code);
+        Assert.Contains("weights.pth: not a state_dict of 5^3", error);
+    }
+
+    [Fact]
+    public void BadTrainingOptionsAreOneLineUsageErrors()
+    {
+        var (code, _, error) = Run("train", "--store", "/x", "--run", "/y", "--learning-rates", "0.01,fast");
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Contains("--learning-rates: 'fast' is not a number", error);
+        (code, _, error) = Run("train", "--store", "/x");
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Contains("--store DIR and --run DIR are required", error);
+    }
+}
