@@ -6,29 +6,48 @@ using static TorchSharp.torch;
 
 namespace SampleCnn.Bench;
 
-/// <summary>Times our eager fp32 forward pass on the fixed input, the way reference.py times PyTorch's.</summary>
+/// <summary>
+/// Times our eager fp32 forward pass, or one training step (SGD Nesterov, BCE on logits), on the fixed
+/// input, the way reference.py times PyTorch's.
+/// </summary>
 static class ForwardWorker
 {
-    public static void Run(string model, string inputPath, int batch, int tags, int warmup, int iterations)
+    public static void Run(string model, string inputPath, int batch, int tags, int warmup, int iterations, bool trainStep)
     {
         manual_seed(0);
         var spec = ModelSpec.Parse(model);
         using var net = new TaggingCnn(spec, tags);
-        net.eval();
         var samples = InputFile.Read(inputPath);
         using var x = tensor(samples).reshape(batch, 1, spec.InputSamples);
+        // The same targets as reference.py's fixed_targets.
+        var targetValues = new float[batch * tags];
+        for (int i = 0; i < batch; i++)
+            for (int j = 0; j < tags; j++) targetValues[i * tags + j] = (7 * i + 3 * j) % 5 == 0 ? 1 : 0;
+        using var targets = tensor(targetValues, [batch, tags]);
+        var optimizer = optim.SGD(net.parameters(), 0.01, momentum: 0.9, nesterov: true, weight_decay: 1e-7);
+        if (trainStep) net.train(); else net.eval();
 
         var times = new List<double>();
         double checksum = 0;
-        using (no_grad())
-            for (int i = 0; i < warmup + iterations; i++)
+        for (int i = 0; i < warmup + iterations; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using (var scope = NewDisposeScope())
             {
-                var clock = Stopwatch.StartNew();
-                using var y = net.forward(x);
-                var elapsed = clock.Elapsed.TotalMilliseconds;
-                if (i >= warmup) times.Add(elapsed);
-                checksum = y.sum().item<float>();
+                if (trainStep)
+                {
+                    optimizer.zero_grad();
+                    var loss = nn.functional.binary_cross_entropy_with_logits(net.Logits(x), targets);
+                    loss.backward();
+                    optimizer.step();
+                    checksum = loss.item<float>();
+                }
+                else
+                    using (no_grad()) checksum = net.forward(x).sum().item<float>();
             }
+            var elapsed = clock.Elapsed.TotalMilliseconds;
+            if (i >= warmup) times.Add(elapsed);
+        }
         var run = new Run(times.ToArray(), PeakRss.Megabytes(), $"TorchSharp {typeof(torch).Assembly.GetName().Version}", get_num_threads(), checksum);
         Console.WriteLine(JsonSerializer.Serialize(run, Json.Options));
     }

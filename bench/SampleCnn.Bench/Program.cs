@@ -3,7 +3,7 @@ using SampleCnn.Bench;
 using SampleCnn.Models;
 using SampleCnn.Platform;
 
-// bench: `forward` compares our forward pass with the PyTorch reference (bench/reference.py);
+// bench: `forward` and `train-step` compare ours with the PyTorch reference (bench/reference.py);
 // `decode` compares our MP3 decode + resample with ffmpeg's; `data` measures prepare and the batch loader. The `worker-*` verbs are the measured
 // processes a comparison starts; not meant to be run by hand.
 var options = Options.Parse(args.Skip(1));
@@ -12,8 +12,8 @@ switch (args.FirstOrDefault())
     case "worker-forward":
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
         ForwardWorker.Run(options.Text("model", "3^9"), options.Text("input", ""), options.Int("batch", 10),
-            options.Int("tags", 50), options.Int("warmup", 3), options.Int("iters", 10));
-    return 0;
+            options.Int("tags", 50), options.Int("warmup", 3), options.Int("iters", 10), options.Text("mode", "forward") == "train-step");
+        return 0;
 
     case "worker-decode":
         DecodeWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 5), ffmpeg: options.Text("decoder", "ours") == "ffmpeg");
@@ -49,17 +49,21 @@ switch (args.FirstOrDefault())
         Console.WriteLine(DataBench.Run(options.Text("bench-dir", "bench"), options.Int("clips", 40), options.Int("rounds", 3), options.Int("steps", 12)));
         return 0;
 
-    case "forward":
+    case "forward" or "train-step":
     {
+        var mode = args[0];
+        bool training = mode == "train-step";
         var model = options.Text("model", "3^9");
-        int batch = options.Int("batch", 10), threads = options.Int("threads", Environment.ProcessorCount);
-        int warmup = options.Int("warmup", 3), iterations = options.Int("iters", 10), rounds = options.Int("rounds", 5);
+        int batch = options.Int("batch", training ? 23 : 10), threads = options.Int("threads", Environment.ProcessorCount);
+        int warmup = options.Int("warmup", training ? 2 : 3), iterations = options.Int("iters", training ? 5 : 10), rounds = options.Int("rounds", training ? 3 : 5);
         var python = options.Text("python", "/usr/bin/python3");
         var benchDir = options.Text("bench-dir", "bench");
         var spec = ModelSpec.Parse(model);
         var input = InputFile.Write(Path.Combine(benchDir, "out"), checked(batch * (int)spec.InputSamples), seed: 1234);
 
-        string[] common = ["--model", model, "--input", input, "--batch", $"{batch}", "--threads", $"{threads}", "--warmup", $"{warmup}", "--iters", $"{iterations}"];
+        string[] common = ["--model", model, "--input", input, "--batch", $"{batch}", "--threads", $"{threads}", "--warmup", $"{warmup}", "--iters", $"{iterations}", "--mode", mode];
+        // glibc's default allocator makes a PyTorch training step ~15 s: time fewer of those.
+        string[] untuned = [.. common.SkipLast(6), "--warmup", "1", "--iters", training ? "1" : $"{iterations}", "--mode", mode];
         var self = Environment.ProcessPath!;
         var selfArgs = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(Options).Assembly.Location } : [];
         var reference = Path.Combine(benchDir, "reference.py");
@@ -68,16 +72,17 @@ switch (args.FirstOrDefault())
         [
             new("SampleCnn (TorchSharp, mallopt)", self, [.. selfArgs, "worker-forward", .. common]),
             new("PyTorch reference, tuned malloc", python, [reference, .. common], tuned),
-            new("PyTorch reference, glibc defaults", python, [reference, .. common]),
+            new("PyTorch reference, glibc defaults", python, [reference, .. untuned]),
         ];
-        var title = string.Create(CultureInfo.InvariantCulture,
-            $"Forward pass, {model}, eager fp32, input [{batch},1,{spec.InputSamples}] ({batch * spec.InputMilliseconds / 1000:F1} s of audio), {threads} threads");
+        var title = training
+            ? string.Create(CultureInfo.InvariantCulture, $"Training step, {model}, fp32, batch [{batch},1,{spec.InputSamples}], SGD Nesterov, BCE on logits, {threads} threads")
+            : string.Create(CultureInfo.InvariantCulture, $"Forward pass, {model}, eager fp32, input [{batch},1,{spec.InputSamples}] ({batch * spec.InputMilliseconds / 1000:F1} s of audio), {threads} threads");
         Console.WriteLine(Comparison.Run(title, contenders, rounds, Console.Error));
         return 0;
     }
 
     default:
-        Console.Error.WriteLine("usage: SampleCnn.Bench forward [--model 3^9] [--batch 10] [--rounds 5] [--iters 10] [--warmup 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
+        Console.Error.WriteLine("usage: SampleCnn.Bench forward|train-step [--model 3^9] [--batch 10] [--rounds 5] [--iters 10] [--warmup 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench data [--clips 40] [--rounds 3] [--steps 12] [--threads N] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench decode [--match NAME] [--rounds 5] [--iters 5] [--warmup 1] [--bench-dir bench]");
         return 2;

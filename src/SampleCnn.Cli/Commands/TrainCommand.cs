@@ -95,15 +95,15 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
                 task?.StopTask();
             });
 
-        var table = new Table().Border(TableBorder.Simple).AddColumns("epoch", "stage", "lr", "train loss", "valid loss", "valid ROC-AUC", "valid PR-AUC", "s", "segments/s");
+        var table = new Table().Border(TableBorder.Simple).AddColumns("epoch", "stage", "lr", "train loss", "valid loss", "ROC-AUC", "PR-AUC", "s", "seg/s");
         foreach (var m in result!.Metrics)
-            table.AddRow(Cells(m.Epoch, m.Stage + 1, m.LearningRate, m.TrainLoss, m.ValidLoss, m.ValidRocAuc, m.ValidPrAuc, m.Seconds, m.SegmentsPerSecond));
+            table.AddRow($"{m.Epoch}", $"{m.Stage + 1}", F(m.LearningRate, "G3"), F(m.TrainLoss, "F4"), F(m.ValidLoss, "F4"),
+                F(m.ValidRocAuc, "F4"), F(m.ValidPrAuc, "F4"), F(m.Seconds, "F1"), F(m.SegmentsPerSecond, "F1"));
         console.Write(table);
         console.MarkupLineInterpolated($"stopped: {result.State.Finished}; best valid loss {result.State.BestValidLoss.ToString("F4", CultureInfo.InvariantCulture)}");
         console.MarkupLineInterpolated($"wrote {run.Config}, {run.Metrics}, {run.TensorBoard}/, {run.Best}, {run.Last}");
         return 0;
     }
 
-    static string[] Cells(params object[] values) =>
-        values.Select(v => v is double d ? d.ToString(Math.Abs(d) < 0.01 && d != 0 ? "G3" : "F4", CultureInfo.InvariantCulture) : Convert.ToString(v, CultureInfo.InvariantCulture)!).ToArray();
+    static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 }

@@ -25,7 +25,7 @@ public class TrainCommandTests
         var (code, output, error) = Run("train", "--store", store, "--model", "3^5", "--run", run, "--max-epochs", "1", "--device", "cpu", "--threads", "2");
         Assert.True(code == 0, error);
         Assert.Contains("stopped: --max-epochs 1 reached", output);
-        Assert.Matches(@"\s1\s+1\s+0\.0100\s", output); // epoch 1, stage 1, lr 0.01
+        Assert.Matches(@"\s1\s+1\s+0\.01\s", output); // epoch 1, stage 1, lr 0.01
 
         (code, output, error) = Run("train", "--store", store, "--run", run, "--resume", "--max-epochs", "2");
         Assert.True(code == 0, error);

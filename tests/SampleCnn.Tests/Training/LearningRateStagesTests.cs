@@ -1,0 +1,36 @@
+using SampleCnn.Training;
+using static SampleCnn.Training.LearningRateStages;
+
+namespace SampleCnn.Tests.Training;
+
+public class LearningRateStagesTests
+{
+    static TrainingState Start => new("3^9", ["a"], 0.5, 0, 0, double.PositiveInfinity, 0, null, "");
+
+    [Fact]
+    public void ThreeEpochsWithoutImprovementMoveToTheNextStageThenStop()
+    {
+        var state = Start;
+        var decisions = new List<Decision>();
+        // Losses: improve, improve, then stall three times (stage 2), improve, stall three times (last stage ends).
+        foreach (var loss in new[] { 1.0, 0.8, 0.9, 0.85, 0.81, 0.7, 0.75, 0.75, 0.72 })
+        {
+            (state, var decision) = After(state, loss, patience: 3, stages: 2);
+            decisions.Add(decision);
+        }
+        Assert.Equal([Decision.NewBest, Decision.NewBest, Decision.Continue, Decision.Continue, Decision.NextStage,
+            Decision.NewBest, Decision.Continue, Decision.Continue, Decision.Finish], decisions);
+        Assert.Equal(1, state.Stage);
+        Assert.Equal(0.7, state.BestValidLoss);
+        Assert.Equal("the last learning-rate stage ended", state.Finished);
+    }
+
+    [Fact]
+    public void AnEqualLossIsNotAnImprovement()
+    {
+        var (state, first) = After(Start, 0.5, 3, 5);
+        var (_, second) = After(state, 0.5, 3, 5);
+        Assert.Equal(Decision.NewBest, first);
+        Assert.Equal(Decision.Continue, second);
+    }
+}
