@@ -42,6 +42,9 @@ public static class SampleCnnApp
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train a tagger on a store with the paper's recipe; --resume continues an interrupted run.")
                 .WithExample("train", "--store", "stores/mtat", "--model", "3^9", "--run", "runs/3-9");
+            config.AddCommand<EvaluateCommand>("evaluate")
+                .WithDescription("Score a trained model on a split: macro and per-tag ROC-AUC and PR-AUC, JSON, CSV and a PNG chart.")
+                .WithExample("evaluate", "--run", "runs/3-9", "--split", "test");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Write a checkpoint's weights as a PyTorch state_dict.")
                 .WithExample("export", "--model", "runs/3-9", "--pytorch", "3-9.pth");

@@ -31,6 +31,13 @@ public sealed class TagVocabulary : IEquatable<TagVocabulary>
 
     public bool TryGetIndex(string tag, out int i) => index.TryGetValue(tag, out i);
 
+    /// <summary>Refuses a store (this vocabulary) whose tags are not the ones a model or run was made for.</summary>
+    public void RequireSame(IReadOnlyList<string> modelTags, string storeFolder, string whose)
+    {
+        if (!Tags.SequenceEqual(modelTags))
+            throw new InvalidDataException($"{storeFolder}: its tags ({Count}: {string.Join(", ", Tags.Take(4))}...) differ from the {whose} ({modelTags.Count}: {string.Join(", ", modelTags.Take(4))}...)");
+    }
+
     public bool Equals(TagVocabulary? other) => other is not null && Tags.SequenceEqual(other.Tags);
     public override bool Equals(object? obj) => Equals(obj as TagVocabulary);
     public override int GetHashCode() => Tags.Aggregate(17, (h, t) => h * 31 + t.GetHashCode(StringComparison.Ordinal));

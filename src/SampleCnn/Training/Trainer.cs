@@ -34,6 +34,7 @@ public static class Trainer
             if (Directory.Exists(run.Path) && Directory.EnumerateFileSystemEntries(run.Path).Any())
                 throw new IOException($"{run.Path}: the run folder is not empty; use --resume to continue it, or another folder");
             Directory.CreateDirectory(run.Path);
+            options = options with { Store = Path.GetFullPath(store.Folder) };
             StoreWriter.WriteAtomically(run.Config, JsonSerializer.Serialize(options with { MaxMinutes = null }, StoreManifest.Json));
         }
 
@@ -46,8 +47,7 @@ public static class Trainer
         if (resume)
         {
             var saved = Checkpoint.ReadState(run.Last);
-            if (!saved.Tags.SequenceEqual(tags))
-                throw new InvalidDataException($"{store.Folder}: its tags ({tags.Length}: {string.Join(", ", tags.Take(4))}...) differ from the run's ({saved.Tags.Length}: {string.Join(", ", saved.Tags.Take(4))}...)");
+            store.Vocabulary.RequireSame(saved.Tags, store.Folder, "run's");
             optimizer = NewOptimizer(model, options, options.LearningRates[saved.Stage]);
             state = Checkpoint.Load(run.Last, model, optimizer);
             Checkpoint.RestoreRng(state.RngState);

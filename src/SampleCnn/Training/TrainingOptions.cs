@@ -8,6 +8,9 @@ namespace SampleCnn.Training;
 public sealed record TrainingOptions
 {
     public string Model { get; init; } = "3^9";
+
+    /// <summary>The store trained on (recorded by the trainer, so evaluation finds it).</summary>
+    public string? Store { get; init; }
     public int Seed { get; init; } = 1;
     public int BatchSize { get; init; } = 23;
     public double Momentum { get; init; } = 0.9;

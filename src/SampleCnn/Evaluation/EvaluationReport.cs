@@ -1,0 +1,28 @@
+using System.Globalization;
+using System.Text.Json;
+using SampleCnn.Data;
+
+namespace SampleCnn.Evaluation;
+
+/// <summary>What `evaluate` reports: clip-level macro and per-tag metrics, the segment-level figures, and a bootstrap interval.</summary>
+public sealed record EvaluationReport(
+    string Model, string Checkpoint, int Epoch, string Store, string Split, string Aggregation, int Clips, int SegmentsPerClip,
+    double MacroRocAuc, double MacroPrAuc, double RocAucLow95, double RocAucHigh95, int BootstrapResamples, int BootstrapSeed,
+    double SegmentMacroRocAuc, double SegmentMacroPrAuc, double Loss,
+    IReadOnlyList<TagScore> Tags, IReadOnlyList<string> UndefinedTags)
+{
+    public string ToJson() => JsonSerializer.Serialize(this, StoreManifest.Json);
+
+    /// <summary>One row per tag, sorted as printed (by ROC-AUC, best first).</summary>
+    public string ToCsv()
+    {
+        var lines = new List<string> { "tag,positives,negatives,roc_auc,pr_auc" };
+        lines.AddRange(SortedTags.Select(t => string.Create(CultureInfo.InvariantCulture,
+            $"\"{t.Tag.Replace("\"", "\"\"")}\",{t.Positives},{t.Negatives},{t.RocAuc},{t.AveragePrecision}")));
+        return string.Join('\n', lines) + "\n";
+    }
+
+    /// <summary>Defined tags by ROC-AUC, best first, then the undefined ones.</summary>
+    public IEnumerable<TagScore> SortedTags =>
+        Tags.Where(t => t.Defined).OrderByDescending(t => t.RocAuc).ThenBy(t => t.Tag, StringComparer.Ordinal).Concat(Tags.Where(t => !t.Defined));
+}

@@ -1,0 +1,33 @@
+using SampleCnn.Audio;
+using SampleCnn.Data;
+using SampleCnn.Models;
+using TorchSharp;
+
+namespace SampleCnn.Evaluation;
+
+/// <summary>Scores a checkpoint on a split of a store the way the paper reports it, and more.</summary>
+public static class Evaluator
+{
+    /// <param name="modelTags">The tags the model was trained on; they must be the store's.</param>
+    /// <param name="source">Where the model came from (a checkpoint path), for the report.</param>
+    /// <param name="segmentsPerClip">Segments per clip (null: all); the paper's 10 by default.</param>
+    public static EvaluationReport Evaluate(TaggingCnn model, IReadOnlyList<string> modelTags, string source, int epoch,
+        SegmentStore store, Split split, torch.Device device,
+        ClipAggregation aggregation = ClipAggregation.Mean, int? segmentsPerClip = 10, int? hop = null,
+        int resamples = 1000, int seed = 1, CancellationToken cancel = default)
+    {
+        store.Vocabulary.RequireSame(modelTags, store.Folder, "model's");
+        var length = (int)model.Spec.InputSamples;
+        var plan = new SegmentPlan(length, segmentsPerClip, hop ?? length);
+        var loader = new BatchLoader(store, split, plan);
+        if (loader.ClipCount == 0) throw new InvalidDataException($"{store.Folder}: the {split.Name()} split has no clips");
+        var predictions = ClipPredictions.Compute(model, loader, device, aggregation, cancel);
+        var clip = predictions.ClipMetrics(store.Vocabulary);
+        var segment = predictions.SegmentMetrics(store.Vocabulary);
+        var (low, high) = Bootstrap.MacroRocAucInterval(store.Vocabulary.Tags, predictions.ClipScores, predictions.ClipTargets, resamples, seed);
+        return new EvaluationReport(model.Spec.ToString(), source, epoch, Path.GetFullPath(store.Folder), split.Name(),
+            aggregation.ToString().ToLowerInvariant(), loader.ClipCount, segmentsPerClip ?? 0,
+            clip.MacroRocAuc, clip.MacroAveragePrecision, low, high, resamples, seed,
+            segment.MacroRocAuc, segment.MacroAveragePrecision, predictions.Loss, clip.Tags, clip.Undefined.Select(t => t.Tag).ToList());
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json;
+using SampleCnn.Cli;
+using SampleCnn.Cli.Commands;
+using SampleCnn.Data;
+using SampleCnn.Tests.Audio;
+using SampleCnn.Tests.Training;
+using SampleCnn.Training;
+using Spectre.Console.Testing;
+
+namespace SampleCnn.Tests.Cli;
+
+public sealed class EvaluateCommandTests : IDisposable
+{
+    private readonly Fixtures.Scratch scratch = new();
+    private readonly string store, run;
+
+    public EvaluateCommandTests()
+    {
+        store = TinyDataset.Create(scratch.Folder);
+        run = Path.Combine(scratch.Folder, "run");
+        using var opened = SegmentStore.Open(store);
+        Trainer.Run(opened, new RunFolder(run), new TrainingOptions { Model = "3^5", Seed = 3, MaxEpochs = 3 }, TorchSharp.torch.CPU);
+    }
+
+    public void Dispose() => scratch.Dispose();
+
+    static (int code, string output, string error) Run(params string[] args)
+    {
+        var console = new TestConsole().Width(200);
+        var error = new StringWriter();
+        var code = SampleCnnApp.Run(args, console, error);
+        return (code, console.Output, error.ToString());
+    }
+
+    [Fact]
+    public void WritesJsonCsvAndChartWhoseNumbersArePrinted()
+    {
+        var (code, output, error) = Run("evaluate", "--run", run, "--split", "test", "--bootstrap", "200");
+        Assert.True(code == 0, error);
+        var stem = Path.Combine(run, "evaluation-test-best");
+        foreach (var extension in new[] { ".json", ".csv", ".png" }) Assert.True(new FileInfo(stem + extension).Length > 50, extension);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(stem + ".json"));
+        var root = json.RootElement;
+        string Printed(string property) => EvaluateCommand.F(root.GetProperty(property).GetDouble());
+        Assert.Contains($"macro ROC-AUC {Printed("macro_roc_auc")} (95% bootstrap interval {Printed("roc_auc_low95")}-{Printed("roc_auc_high95")}, 200 resamples), macro PR-AUC {Printed("macro_pr_auc")}", output);
+        Assert.Contains($"segment-level: macro ROC-AUC {Printed("segment_macro_roc_auc")}, PR-AUC {Printed("segment_macro_pr_auc")}", output);
+        foreach (var tag in root.GetProperty("tags").EnumerateArray())
+            Assert.Matches($@"{tag.GetProperty("tag").GetString()}\s+{tag.GetProperty("positives").GetInt32()}\s+{EvaluateCommand.F(tag.GetProperty("roc_auc").GetDouble())}\s+{EvaluateCommand.F(tag.GetProperty("average_precision").GetDouble())}", output);
+        Assert.True(root.GetProperty("roc_auc_low95").GetDouble() <= root.GetProperty("macro_roc_auc").GetDouble());
+        Assert.True(root.GetProperty("macro_roc_auc").GetDouble() > 0.8);
+        Assert.Equal(4, File.ReadAllLines(stem + ".csv").Length); // header + 3 tags
+    }
+
+    [Fact]
+    public void TheBootstrapIsSeeded()
+    {
+        Run("evaluate", "--run", run, "--bootstrap", "100", "--seed", "4");
+        var first = File.ReadAllText(Path.Combine(run, "evaluation-test-best.json"));
+        Run("evaluate", "--run", run, "--bootstrap", "100", "--seed", "4");
+        Assert.Equal(first, File.ReadAllText(Path.Combine(run, "evaluation-test-best.json")));
+    }
+
+    [Fact]
+    public void AStoreWithOtherTagsIsRefused()
+    {
+        using var other = new Fixtures.Scratch();
+        var otherStore = TinyDataset.Create(other.Folder, clips: 12, tags: ["bass", "treble", "hiss"]);
+        var (code, _, error) = Run("evaluate", "--run", run, "--store", otherStore);
+        Assert.Equal(SampleCnnApp.Failure, code);
+        Assert.Contains("differ from the model's", error);
+    }
+
+    [Fact]
+    public void AMissingCheckpointNamesThePathItLookedFor()
+    {
+        var (code, _, error) = Run("evaluate", "--run", run, "--checkpoint", "epoch7.ckpt");
+        Assert.Equal(SampleCnnApp.Failure, code);
+        Assert.Equal("samplecnn: epoch7.ckpt: checkpoint not found", error.Trim());
+        (code, _, error) = Run("evaluate", "--run", Path.Combine(scratch.Folder, "nowhere"));
+        Assert.Contains("nowhere/best.ckpt: checkpoint not found", error);
+    }
+}
