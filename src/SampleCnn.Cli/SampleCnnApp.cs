@@ -45,6 +45,9 @@ public static class SampleCnnApp
             config.AddCommand<EvaluateCommand>("evaluate")
                 .WithDescription("Score a trained model on a split: macro and per-tag ROC-AUC and PR-AUC, JSON, CSV and a PNG chart.")
                 .WithExample("evaluate", "--run", "runs/3-9", "--split", "test");
+            config.AddCommand<TagCommand>("tag")
+                .WithDescription("Tag audio files with a trained model: top tags per file, JSON/CSV, taggram.")
+                .WithExample("tag", "song.mp3", "--model", "runs/3-9", "--taggram", "song-taggram.png");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Write a checkpoint's weights as a PyTorch state_dict.")
                 .WithExample("export", "--model", "runs/3-9", "--pytorch", "3-9.pth");

@@ -8,7 +8,7 @@ namespace SampleCnn.Models;
 /// The paper's head on the last module's length-1 map: Conv1d(kernel 1, 512) + BN + ReLU,
 /// Dropout 0.5, Dense(tags). Returns logits; the network applies the sigmoid.
 /// </summary>
-public sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, ILayerRows
+public sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, ILayerRows, IFoldable
 {
     public const int Width = 512;
 
@@ -16,6 +16,7 @@ public sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, I
     private readonly BatchNorm1d bn;
     private readonly Dropout dropout;
     private readonly Linear dense;
+    private bool folded;
 
     public ClassifierHead(long inChannels, int tags, double dropoutRate) : base(nameof(ClassifierHead))
     {
@@ -29,8 +30,16 @@ public sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, I
     public override Tensor forward(IReadOnlyList<Tensor> moduleOutputs)
     {
         using var scope = NewDisposeScope();
-        var y = nn.functional.relu(bn.forward(conv.forward(moduleOutputs[^1])));
+        var y = conv.forward(moduleOutputs[^1]);
+        y = nn.functional.relu(folded ? y : bn.forward(y));
         return dense.forward(dropout.forward(y.flatten(1))).MoveToOuterDisposeScope();
+    }
+
+    public void FoldBatchNorm()
+    {
+        if (folded) return;
+        BatchNormFolding.Fold(conv, bn);
+        folded = true;
     }
 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)

@@ -9,13 +9,14 @@ namespace SampleCnn.Models;
 /// optionally with squeeze-and-excitation after the ReLU. "Same" with an even m pads one more on the
 /// right, as Keras and PyTorch both do.
 /// </summary>
-public sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows
+public sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFoldable
 {
     private readonly Conv1d conv;
     private readonly BatchNorm1d bn;
     private readonly SqueezeExcite? se;
     private readonly MaxPool1d pool;
     private readonly int m;
+    private bool folded;
 
     public ConvModule(long inChannels, long outChannels, int m, bool squeezeExcite) : base(nameof(ConvModule))
     {
@@ -30,9 +31,17 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = nn.functional.relu(bn.forward(conv.forward(x)));
+        var y = conv.forward(x);
+        y = nn.functional.relu(folded ? y : bn.forward(y));
         if (se is not null) y = se.forward(y);
         return pool.forward(y).MoveToOuterDisposeScope();
+    }
+
+    public void FoldBatchNorm()
+    {
+        if (folded) return;
+        BatchNormFolding.Fold(conv, bn);
+        folded = true;
     }
 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)

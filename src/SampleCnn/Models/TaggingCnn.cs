@@ -62,6 +62,19 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>
+    /// Folds every BatchNorm that follows a convolution into it (eval-mode statistics), for inference:
+    /// the outputs stay the same to float rounding. The model is then for inference only.
+    /// </summary>
+    public void FoldBatchNorm()
+    {
+        eval();
+        foreach (var part in this.modules().OfType<IFoldable>()) part.FoldBatchNorm();
+        IsFolded = true;
+    }
+
+    public bool IsFolded { get; private set; }
+
     /// <summary>Outputs of layer 1 and of every module, in order (index 0 is layer 1).</summary>
     public IReadOnlyList<Tensor> LayerOutputs(Tensor waveform)
     {

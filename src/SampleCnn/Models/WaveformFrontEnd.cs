@@ -8,11 +8,12 @@ namespace SampleCnn.Models;
 /// Layer 1 on raw samples: Conv1d(1 -> 128, kernel = stride = first filter, no padding) + BN + ReLU.
 /// The first filter is m for sample-level models and m^k (e.g. 729) for frame-level ones.
 /// </summary>
-public sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows
+public sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows, IFoldable
 {
     private readonly Conv1d conv;
     private readonly BatchNorm1d bn;
     private readonly int filter;
+    private bool folded;
 
     public WaveformFrontEnd(int filter, long channels) : base(nameof(WaveformFrontEnd))
     {
@@ -22,7 +23,19 @@ public sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => nn.functional.relu(bn.forward(conv.forward(x)));
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var y = conv.forward(x);
+        return nn.functional.relu(folded ? y : bn.forward(y)).MoveToOuterDisposeScope();
+    }
+
+    public void FoldBatchNorm()
+    {
+        if (folded) return;
+        BatchNormFolding.Fold(conv, bn);
+        folded = true;
+    }
 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)
     {

@@ -1,0 +1,147 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using SampleCnn.Data;
+using SampleCnn.Tagging;
+using SampleCnn.Training;
+using SampleCnn.Visualization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SampleCnn.Cli.Commands;
+
+public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settings>
+{
+    static readonly string[] AudioExtensions = [".wav", ".wave", ".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".mp4", ".aac", ".aif", ".aiff"];
+
+    public sealed class Settings : DeviceSettings
+    {
+        [CommandArgument(0, "<INPUTS>")] [Description("Audio files, folders (searched recursively) or patterns such as music/*.mp3.")]
+        public string[] Inputs { get; init; } = [];
+
+        [CommandOption("-m|--model <RUN_OR_CHECKPOINT>")] [Description("A run folder (its best checkpoint) or a checkpoint file.")]
+        public string Model { get; init; } = "";
+
+        [CommandOption("--checkpoint <NAME>")] [Description("best or last, for a run folder.")] [DefaultValue("best")]
+        public string Checkpoint { get; init; } = "best";
+
+        [CommandOption("-k|--top <K>")] [DefaultValue(5)] public int Top { get; init; } = 5;
+        [CommandOption("--threshold <P>")] [Description("Show only tags scoring at least this.")] [DefaultValue(0.0)] public double Threshold { get; init; }
+        [CommandOption("--json")] [Description("One JSON record per file with every tag's score, on stdout.")] public bool Json { get; init; }
+        [CommandOption("--csv")] [Description("One CSV row per file with every tag's score, on stdout.")] public bool Csv { get; init; }
+
+        [CommandOption("--taggram <OUT>")] [Description("Write per-segment scores: OUT.png and OUT.csv for one file; for several, OUT is a folder.")]
+        public string? TaggramOut { get; init; }
+
+        [CommandOption("--segments <N>")] [Description("Segments per file from its start (the paper: 10); 0 = the whole file.")] [DefaultValue(0)]
+        public int Segments { get; init; }
+
+        [CommandOption("--batch-size <N>")] [DefaultValue(32)] public int BatchSize { get; init; } = 32;
+        [CommandOption("--precision <P>")] [Description("fp32 or bf16.")] [DefaultValue("fp32")] public string Precision { get; init; } = "fp32";
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model RUN_OR_CHECKPOINT is required")
+            : Inputs.Length == 0 ? ValidationResult.Error("give at least one audio file, folder or pattern")
+            : Json && Csv ? ValidationResult.Error("--json and --csv: choose one")
+            : Precision is not ("fp32" or "bf16") ? ValidationResult.Error($"--precision '{Precision}': expected fp32 or bf16")
+            : Top < 1 ? ValidationResult.Error("--top must be at least 1")
+            : Segments < 0 ? ValidationResult.Error("--segments must be 0 (all) or more")
+            : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var device = settings.Apply();
+        var files = Expand(settings.Inputs);
+        var (model, state) = Checkpoint.LoadModel(RunFolder.ResolveCheckpoint(settings.Model, settings.Checkpoint), device);
+        using var _ = model;
+        var tagger = new Tagger(model, state.Tags, device, new TaggerOptions(settings.Segments == 0 ? null : settings.Segments, settings.BatchSize, settings.Precision == "bf16"));
+        bool machine = settings.Json || settings.Csv;
+        if (settings.Csv) console.Profile.Out.Writer.WriteLine("file,segments,padded,error," + string.Join(',', state.Tags.Select(CsvField)));
+
+        var failed = new List<FileTags>();
+        void Show(FileTags result)
+        {
+            if (result.Failed) failed.Add(result);
+            if (settings.Json) console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new
+            {
+                file = result.Path, segments = result.Segments, padded = result.Padded, error = result.Error,
+                scores = result.Tags.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => result.Failed ? (float?)null : result.ClipScores[p.i]),
+            }));
+            else if (settings.Csv) console.Profile.Out.Writer.WriteLine(string.Join(',', new[] { CsvField(result.Path), $"{result.Segments}", result.Padded ? "1" : "0", CsvField(result.Error ?? "") }
+                .Concat(result.Failed ? result.Tags.Select(_ => "") : result.ClipScores.Select(s => s.ToString("G6", CultureInfo.InvariantCulture)))));
+            else if (!result.Failed) ShowTable(result, settings);
+            if (settings.TaggramOut is { } outPath && !result.Failed) WriteTaggram(outPath, result, files.Count);
+        }
+
+        if (machine || files.Count == 1)
+            foreach (var result in tagger.Tag(files, cancellationToken)) Show(result);
+        else
+            console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask("tagging", maxValue: files.Count);
+                    foreach (var result in tagger.Tag(files, cancellationToken))
+                    {
+                        Show(result);
+                        task.Increment(1);
+                        task.Description = $"tagging {task.Value}/{files.Count} ({failed.Count} failed)";
+                    }
+                });
+
+        if (failed.Count == 0) return 0;
+        if (!machine) // machine records already carry each file's error
+        {
+            console.MarkupLineInterpolated($"[yellow]{failed.Count} of {files.Count} file(s) could not be tagged:[/]");
+            foreach (var f in failed) console.MarkupLineInterpolated($"  {f.Path}: {f.Error}");
+        }
+        return SampleCnnApp.Failure;
+    }
+
+    void ShowTable(FileTags result, Settings settings)
+    {
+        var note = result.Padded ? " (shorter than one segment: padded with silence)" : "";
+        console.MarkupLineInterpolated($"[bold]{result.Path}[/]: {result.Segments} segment(s) of {result.SegmentSeconds.ToString("F2", CultureInfo.InvariantCulture)} s{note}");
+        var table = new Table().Border(TableBorder.Simple).AddColumn("tag").AddColumn(new TableColumn("score").RightAligned());
+        foreach (var (tag, score) in result.Top(settings.Top, (float)settings.Threshold))
+            table.AddRow(Markup.Escape(tag), score.ToString("F3", CultureInfo.InvariantCulture));
+        console.Write(table);
+    }
+
+    void WriteTaggram(string outPath, FileTags result, int fileCount)
+    {
+        string stem;
+        if (fileCount == 1) stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath));
+        else
+        {
+            Directory.CreateDirectory(outPath);
+            stem = Path.Combine(outPath, Path.GetFileNameWithoutExtension(result.Path) + ".taggram");
+        }
+        Taggram.WritePng(stem + ".png", result);
+        Taggram.WriteCsv(stem + ".csv", result);
+    }
+
+    /// <summary>Files as given, folders searched recursively for audio, and patterns in the last path part.</summary>
+    static List<string> Expand(IEnumerable<string> inputs)
+    {
+        var files = new List<string>();
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
+                    .Where(f => AudioExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal));
+            else if (Path.GetFileName(input).IndexOfAny(['*', '?']) >= 0)
+            {
+                var folder = Path.GetDirectoryName(input) is { Length: > 0 } d ? d : ".";
+                var matches = Directory.Exists(folder) ? Directory.GetFiles(folder, Path.GetFileName(input)).Order(StringComparer.Ordinal).ToList() : [];
+                if (matches.Count == 0) throw new FileNotFoundException($"{input}: no file matches");
+                files.AddRange(matches);
+            }
+            else files.Add(input); // a missing file is reported with the others that fail
+        }
+        if (files.Count == 0) throw new FileNotFoundException($"{string.Join(", ", inputs)}: no audio files found");
+        return files;
+    }
+
+    static string CsvField(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
+}

@@ -1,0 +1,28 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Models;
+
+/// <summary>A part whose BatchNorm can be folded into the convolution before it, for inference.</summary>
+public interface IFoldable
+{
+    /// <summary>Folds; afterwards the part skips its BatchNorm and is for inference only.</summary>
+    void FoldBatchNorm();
+}
+
+/// <summary>
+/// Folds an eval-mode BatchNorm into the preceding convolution: with s = gamma / sqrt(var + eps),
+/// w' = w s and b' = (b - mean) s + beta, so conv'(x) = bn(conv(x)) and one pass over the map is saved.
+/// </summary>
+public static class BatchNormFolding
+{
+    public static void Fold(Conv1d conv, BatchNorm1d bn)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var scale = bn.weight! / (bn.running_var! + bn.eps).sqrt();
+        conv.weight!.mul_(scale.view(-1, 1, 1));
+        conv.bias!.sub_(bn.running_mean!).mul_(scale).add_(bn.bias!);
+    }
+}

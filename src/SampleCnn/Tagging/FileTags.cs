@@ -1,0 +1,15 @@
+namespace SampleCnn.Tagging;
+
+/// <summary>
+/// The tags of one file: per-segment sigmoid scores [Segments, Tags] (the taggram) and the clip's scores
+/// (their mean). <see cref="Error"/> is set, and the scores empty, when the file could not be decoded.
+/// </summary>
+public sealed record FileTags(string Path, IReadOnlyList<string> Tags, float[] ClipScores, float[] SegmentScores, int Segments,
+    double SegmentSeconds, double HopSeconds, bool Padded, string? Error)
+{
+    public bool Failed => Error is not null;
+
+    /// <summary>The k best tags with their scores, at or above a threshold.</summary>
+    public IEnumerable<(string Tag, float Score)> Top(int k, float threshold = 0) =>
+        ClipScores.Select((s, i) => (Tags[i], s)).Where(t => t.s >= threshold).OrderByDescending(t => t.s).ThenBy(t => t.Item1, StringComparer.Ordinal).Take(k);
+}

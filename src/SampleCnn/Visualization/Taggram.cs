@@ -1,0 +1,44 @@
+using System.Globalization;
+using SampleCnn.Tagging;
+
+namespace SampleCnn.Visualization;
+
+/// <summary>A file's per-segment tag scores over time (like musicnn's taggram): CSV, and a PNG heatmap.</summary>
+public static class Taggram
+{
+    /// <summary>One row per segment: its start and end in seconds, then every tag's score.</summary>
+    public static void WriteCsv(string path, FileTags file)
+    {
+        var lines = new List<string> { "start_s,end_s," + string.Join(',', file.Tags.Select(Quote)) };
+        for (int s = 0; s < file.Segments; s++)
+        {
+            var scores = file.SegmentScores.AsSpan(s * file.Tags.Count, file.Tags.Count).ToArray();
+            lines.Add(string.Join(',', new[] { s * file.HopSeconds, s * file.HopSeconds + file.SegmentSeconds }.Select(v => v.ToString("F3", CultureInfo.InvariantCulture))
+                .Concat(scores.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)))));
+        }
+        File.WriteAllLines(path, lines);
+    }
+
+    /// <summary>Time in seconds on x, tags on y (first tag at the top), score as colour with a colour bar.</summary>
+    public static void WritePng(string path, FileTags file)
+    {
+        int t = file.Tags.Count;
+        var data = new double[t, file.Segments];
+        for (int s = 0; s < file.Segments; s++)
+            for (int j = 0; j < t; j++) data[j, s] = file.SegmentScores[s * t + j];
+        var plot = new ScottPlot.Plot();
+        var heatmap = plot.Add.Heatmap(data);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        heatmap.ManualRange = new ScottPlot.Range(0, 1);
+        double seconds = (file.Segments - 1) * file.HopSeconds + file.SegmentSeconds;
+        heatmap.Extent = new ScottPlot.CoordinateRect(0, seconds, -0.5, t - 0.5);
+        plot.Add.ColorBar(heatmap).Label = "score";
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, t).Select(j => (double)(t - 1 - j)).ToArray(), file.Tags.ToArray());
+        plot.Axes.SetLimits(0, seconds, -0.5, t - 0.5);
+        plot.XLabel("time (s)");
+        plot.Title($"{Path.GetFileName(file.Path)}: taggram{(file.Padded ? " (shorter than one segment, padded)" : "")}");
+        plot.SavePng(path, 900, Math.Max(300, 16 * t + 140));
+    }
+
+    static string Quote(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
+}

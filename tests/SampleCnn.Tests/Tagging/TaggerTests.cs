@@ -1,0 +1,119 @@
+using SampleCnn.Cli;
+using SampleCnn.Models;
+using SampleCnn.Tagging;
+using SampleCnn.Tests.Audio;
+using SampleCnn.Training;
+using Spectre.Console.Testing;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Tests.Tagging;
+
+public class TaggerTests
+{
+    static readonly string[] Tags = ["a", "b", "c", "d"];
+
+    /// <summary>An untrained 3^4 model (243-sample segments) with non-trivial BatchNorm statistics, saved as a checkpoint.</summary>
+    static (TaggingCnn Model, string Checkpoint) TinyModel(string folder, string spec = "3^4")
+    {
+        manual_seed(5);
+        var model = new TaggingCnn(ModelSpec.Parse(spec), Tags.Length);
+        model.train();
+        using (no_grad()) // a few batches in train mode give the BatchNorms running statistics to fold
+            for (int i = 0; i < 3; i++) model.forward(randn(8, 1, model.Spec.InputSamples) * 0.3).Dispose();
+        model.eval();
+        var path = Path.Combine(folder, "tiny.ckpt");
+        var optimizer = optim.SGD(model.parameters(), 0.01);
+        Checkpoint.Save(path, new TrainingState(spec, Tags, 0.5, 1, 0, 0.5, 0, null, Checkpoint.CaptureRng()), model, optimizer);
+        return (model, path);
+    }
+
+    [Theory]
+    [InlineData("3^4")]
+    [InlineData("2^8")]
+    [InlineData("frame:81")]
+    [InlineData("se:3^4")]
+    public void FoldingBatchNormKeepsTheOutputsWithin1e5(string spec)
+    {
+        using var scratch = new Fixtures.Scratch();
+        var (model, _) = TinyModel(scratch.Folder, spec);
+        using (model)
+        {
+            using var x = randn(6, 1, model.Spec.InputSamples) * 0.3;
+            using var before = model.forward(x);
+            model.FoldBatchNorm();
+            using var after = model.forward(x);
+            Assert.True(model.IsFolded);
+            Assert.True((before - after).abs().max().item<float>() < 1e-5f);
+        }
+    }
+
+    [Fact]
+    public void TagsEveryFormatInOrderWithSegmentScoresAndTheirMean()
+    {
+        using var scratch = new Fixtures.Scratch();
+        var (model, _) = TinyModel(scratch.Folder);
+        string[] names = ["pcm16-stereo-11k.wav", "mtat-like-16k-mono.mp3", "vorbis-mono-22k.ogg", "float64-mono-8k.wav", "extensible-6ch-8k.wav"];
+        var files = names.Select(Fixtures.PathOf).Append(Path.Combine(scratch.Folder, "missing.mp3")).ToList();
+        using (model)
+        {
+            var unfolded = files.Take(1).Select(f => SampleCnn.Audio.AudioReader.Load(f)).Single();
+            var tagger = new Tagger(model, Tags, CPU, new TaggerOptions(BatchSize: 7));
+            var results = tagger.Tag(files).ToList();
+            Assert.Equal(files, results.Select(r => r.Path));
+            foreach (var r in results.SkipLast(1))
+            {
+                Assert.False(r.Failed, r.Error);
+                var duration = SampleCnn.Audio.AudioReader.Load(r.Path).Samples.Length;
+                Assert.Equal(Math.Max(1, duration / 243), r.Segments);
+                Assert.Equal(r.Segments * Tags.Length, r.SegmentScores.Length);
+                for (int j = 0; j < Tags.Length; j++)
+                    Assert.Equal(Enumerable.Range(0, r.Segments).Average(s => r.SegmentScores[s * Tags.Length + j]), r.ClipScores[j], 5);
+            }
+            Assert.True(results[^1].Failed);
+            Assert.Contains("cannot open", results[^1].Error);
+            Assert.NotEmpty(unfolded.Samples);
+        }
+    }
+
+    [Fact]
+    public void ThePapersFirstTenSegmentsAndAPaddedShortFile()
+    {
+        using var scratch = new Fixtures.Scratch();
+        var (model, _) = TinyModel(scratch.Folder, "3^7"); // 6561 samples: 0.3 s
+        using (model)
+        {
+            var tagger = new Tagger(model, Tags, CPU, new TaggerOptions(SegmentsPerFile: 10));
+            var results = tagger.Tag([Fixtures.PathOf("mtat-like-16k-mono.mp3"), Fixtures.PathOf("float64-mono-8k.wav")]).ToList();
+            Assert.Equal(1, results[0].Segments); // 0.576 s at 22050 Hz holds one 6561-sample segment
+            Assert.False(results[0].Padded);
+            Assert.Equal(1, results[1].Segments); // 0.1 s: shorter than a segment
+            Assert.True(results[1].Padded);
+        }
+    }
+
+    [Fact]
+    public void TheTagVerbPrintsTopTagsWritesTaggramsAndFailsOnlyForBadFiles()
+    {
+        using var scratch = new Fixtures.Scratch();
+        var (model, checkpoint) = TinyModel(scratch.Folder);
+        model.Dispose();
+        var bad = scratch.Write("bad.wav", "no"u8.ToArray());
+        var console = new TestConsole().Width(200);
+        var error = new StringWriter();
+        var taggrams = Path.Combine(scratch.Folder, "taggrams");
+        var code = SampleCnnApp.Run(["tag", Fixtures.PathOf("mtat-like-16k-mono.mp3"), bad, Fixtures.PathOf("vorbis-mono-22k.ogg"),
+            "--model", checkpoint, "--top", "2", "--taggram", taggrams], console, error);
+        Assert.Equal(SampleCnnApp.Failure, code);
+        Assert.Contains("1 of 3 file(s) could not be tagged", console.Output);
+        Assert.Contains("bad.wav: the extension says WAV but the file does not start like one", console.Output);
+        Assert.Contains("mtat-like-16k-mono.mp3: 52 segment(s)", console.Output); // 12,701 samples at 22050 Hz / 243
+        Assert.True(new FileInfo(Path.Combine(taggrams, "mtat-like-16k-mono.taggram.png")).Length > 1000);
+        Assert.Equal(1 + 6615 / 243, File.ReadAllLines(Path.Combine(taggrams, "vorbis-mono-22k.taggram.csv")).Length);
+
+        console = new TestConsole().Width(400);
+        code = SampleCnnApp.Run(["tag", Fixtures.PathOf("mtat-like-16k-mono.mp3"), "--model", checkpoint, "--json"], console, new StringWriter());
+        Assert.Equal(0, code);
+        using var json = System.Text.Json.JsonDocument.Parse(console.Output.Trim());
+        Assert.Equal(Tags.Length, json.RootElement.GetProperty("scores").EnumerateObject().Count());
+    }
+}
