@@ -36,6 +36,12 @@ public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settin
         [CommandOption("--segments <N>")] [Description("Segments per file from its start (the paper: 10); 0 = the whole file.")] [DefaultValue(0)]
         public int Segments { get; init; }
 
+        [CommandOption("--tags <FILE>")] [Description("With a TorchScript --model: its tags, one per line in output order.")]
+        public string? TagsFile { get; init; }
+
+        [CommandOption("--segment-samples <N>")] [Description("With a TorchScript --model: its input length in samples at 22050 Hz.")]
+        public int? SegmentSamples { get; init; }
+
         [CommandOption("--batch-size <N>")] [DefaultValue(32)] public int BatchSize { get; init; } = 32;
         [CommandOption("--precision <P>")] [Description("fp32 or bf16.")] [DefaultValue("fp32")] public string Precision { get; init; } = "fp32";
 
@@ -53,11 +59,25 @@ public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settin
     {
         var device = settings.Apply();
         var files = Expand(settings.Inputs);
-        var (model, state) = Checkpoint.LoadModel(RunFolder.ResolveCheckpoint(settings.Model, settings.Checkpoint), device);
-        using var _ = model;
-        var tagger = new Tagger(model, state.Tags, device, new TaggerOptions(settings.Segments == 0 ? null : settings.Segments, settings.BatchSize, settings.Precision == "bf16"));
+        var options = new TaggerOptions(settings.Segments == 0 ? null : settings.Segments, settings.BatchSize, settings.Precision == "bf16");
+        Tagger tagger;
+        string[] tags;
+        IDisposable owned;
+        if (TorchScriptModel.IsTorchScriptPath(settings.Model))
+        {
+            if (settings.TagsFile is null || settings.SegmentSamples is not > 0)
+                throw new ArgumentException($"{settings.Model}: a TorchScript model needs --tags FILE and --segment-samples N");
+            var (network, scriptTags) = TorchScriptModel.Load(settings.Model, settings.TagsFile, device);
+            (tagger, tags, owned) = (new Tagger(network, settings.SegmentSamples.Value, scriptTags, device, options), scriptTags, (IDisposable)network);
+        }
+        else
+        {
+            var (model, state) = Checkpoint.LoadModel(RunFolder.ResolveCheckpoint(settings.Model, settings.Checkpoint), device);
+            (tagger, tags, owned) = (new Tagger(model, state.Tags, device, options), state.Tags, model);
+        }
+        using var _ = owned;
         bool machine = settings.Json || settings.Csv;
-        if (settings.Csv) console.Profile.Out.Writer.WriteLine("file,segments,padded,error," + string.Join(',', state.Tags.Select(CsvField)));
+        if (settings.Csv) console.Profile.Out.Writer.WriteLine("file,segments,padded,error," + string.Join(',', tags.Select(CsvField)));
 
         var failed = new List<FileTags>();
         void Show(FileTags result)

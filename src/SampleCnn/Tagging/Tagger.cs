@@ -20,25 +20,41 @@ public sealed record TaggerOptions(int? SegmentsPerFile = null, int BatchSize = 
 /// </summary>
 public sealed class Tagger
 {
-    private readonly TaggingCnn model;
+    private readonly nn.IModule<Tensor, Tensor> network;
     private readonly IReadOnlyList<string> tags;
     private readonly Device device;
     private readonly TaggerOptions options;
 
     /// <param name="model">A trained model; it is switched to eval mode and folded.</param>
     public Tagger(TaggingCnn model, IReadOnlyList<string> tags, Device device, TaggerOptions? options = null)
+        : this(Prepare(model), (int)model.Spec.InputSamples, tags, device, options)
     {
-        this.model = model;
+    }
+
+    /// <param name="network">Any module mapping [batch, 1, segmentSamples] waveforms to [batch, tags] sigmoid scores (e.g. TorchScript).</param>
+    public Tagger(nn.IModule<Tensor, Tensor> network, int segmentSamples, IReadOnlyList<string> tags, Device device, TaggerOptions? options = null)
+    {
+        this.network = network;
+        SegmentSamples = segmentSamples;
         this.tags = tags;
         this.device = device;
         this.options = options ?? new TaggerOptions();
         if (this.options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "batch size must be at least 1");
-        model.FoldBatchNorm();
-        model.to(device);
-        if (this.options.BFloat16) model.to(ScalarType.BFloat16);
+        if (network is nn.Module module)
+        {
+            module.eval();
+            module.to(device);
+            if (this.options.BFloat16) module.to(ScalarType.BFloat16);
+        }
     }
 
-    public int SegmentSamples => (int)model.Spec.InputSamples;
+    static TaggingCnn Prepare(TaggingCnn model)
+    {
+        model.FoldBatchNorm();
+        return model;
+    }
+
+    public int SegmentSamples { get; }
 
     abstract record Item(int File);
     sealed record Piece(int File, float[] Samples) : Item(File);
@@ -132,7 +148,10 @@ public sealed class Tagger
         for (int i = 0; i < batch.Count; i++) batch[i].Samples.CopyTo(samples, i * SegmentSamples);
         var input = tensor(samples, [batch.Count, 1, SegmentSamples]).to(device);
         if (options.BFloat16) input = input.to(ScalarType.BFloat16);
-        var scores = model.forward(input).to(ScalarType.Float32).cpu().data<float>().ToArray();
+        var output = network.call(input);
+        if (output.shape.Length != 2 || output.shape[0] != batch.Count || output.shape[1] != tags.Count)
+            throw new InvalidDataException($"the model returned [{string.Join(", ", output.shape)}] for [{batch.Count}, 1, {SegmentSamples}]; expected [{batch.Count}, {tags.Count}]");
+        var scores = output.to(ScalarType.Float32).cpu().data<float>().ToArray();
         for (int i = 0; i < batch.Count; i++)
         {
             var file = pending[batch[i].File];
