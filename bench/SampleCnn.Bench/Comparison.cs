@@ -10,7 +10,11 @@ namespace SampleCnn.Bench;
 static class Comparison
 {
     /// <param name="audioSeconds">Seconds of audio one iteration processes; adds an "x real time" column.</param>
-    public static string Run(string title, IReadOnlyList<Contender> contenders, int rounds, TextWriter progress, double? audioSeconds = null)
+    public static string Run(string title, IReadOnlyList<Contender> contenders, int rounds, TextWriter progress, double? audioSeconds = null) =>
+        Measure(title, contenders, rounds, progress, audioSeconds).Markdown;
+
+    /// <summary>As <see cref="Run"/>, also giving each contender's median in ms.</summary>
+    public static (string Markdown, IReadOnlyDictionary<string, double> Medians) Measure(string title, IReadOnlyList<Contender> contenders, int rounds, TextWriter progress, double? audioSeconds = null)
     {
         var medians = contenders.ToDictionary(c => c.Label, _ => new List<double>());
         var peaks = contenders.ToDictionary(c => c.Label, _ => 0.0);
@@ -42,7 +46,7 @@ static class Comparison
         }
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Median of {rounds} per-round medians; contenders run alternately in separate processes.");
-        return text.ToString();
+        return (text.ToString(), medians.ToDictionary(m => m.Key, m => Median(m.Value)));
     }
 
     static string Megabytes(double value) => double.IsNaN(value) ? "n/a" : value.ToString("F0", CultureInfo.InvariantCulture);

@@ -12,7 +12,8 @@ namespace SampleCnn.Bench;
 /// </summary>
 static class ForwardWorker
 {
-    public static void Run(string model, string inputPath, int batch, int tags, int warmup, int iterations, bool trainStep)
+    /// <param name="fold">Inference the way `tag` runs it: BatchNorm folded, inference mode.</param>
+    public static void Run(string model, string inputPath, int batch, int tags, int warmup, int iterations, bool trainStep, bool fold = false, bool bf16 = false)
     {
         manual_seed(0);
         var spec = ModelSpec.Parse(model);
@@ -26,6 +27,9 @@ static class ForwardWorker
         using var targets = tensor(targetValues, [batch, tags]);
         var optimizer = optim.SGD(net.parameters(), 0.01, momentum: 0.9, nesterov: true, weight_decay: 1e-7);
         if (trainStep) net.train(); else net.eval();
+        if (fold) net.FoldBatchNorm();
+        var input = bf16 ? x.to(ScalarType.BFloat16) : x;
+        if (bf16) net.to(ScalarType.BFloat16);
 
         var times = new List<double>();
         double checksum = 0;
@@ -42,6 +46,8 @@ static class ForwardWorker
                     optimizer.step();
                     checksum = loss.item<float>();
                 }
+                else if (fold)
+                    using (inference_mode()) checksum = net.forward(input).to(ScalarType.Float32).sum().item<float>();
                 else
                     using (no_grad()) checksum = net.forward(x).sum().item<float>();
             }

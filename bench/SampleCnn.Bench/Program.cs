@@ -4,7 +4,8 @@ using SampleCnn.Models;
 using SampleCnn.Platform;
 
 // bench: `forward` and `train-step` compare ours with the PyTorch reference (bench/reference.py);
-// `decode` compares our MP3 decode + resample with ffmpeg's; `data` measures prepare and the batch loader. The `worker-*` verbs are the measured
+// `decode` compares our MP3 decode + resample with ffmpeg's; `data` measures prepare and the batch loader;
+// `tag` measures inference (network part and end to end from MP3s) against PyTorch and the FMA peak. The `worker-*` verbs are the measured
 // processes a comparison starts; not meant to be run by hand.
 var options = Options.Parse(args.Skip(1));
 switch (args.FirstOrDefault())
@@ -12,7 +13,8 @@ switch (args.FirstOrDefault())
     case "worker-forward":
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
         ForwardWorker.Run(options.Text("model", "3^9"), options.Text("input", ""), options.Int("batch", 10),
-            options.Int("tags", 50), options.Int("warmup", 3), options.Int("iters", 10), options.Text("mode", "forward") == "train-step");
+            options.Int("tags", 50), options.Int("warmup", 3), options.Int("iters", 10), options.Text("mode", "forward") == "train-step",
+            fold: options.Text("fold", "no") == "yes", bf16: options.Text("precision", "fp32") == "bf16");
         return 0;
 
     case "worker-decode":
@@ -43,6 +45,16 @@ switch (args.FirstOrDefault())
         Console.WriteLine(Comparison.Run(title, contenders, options.Int("rounds", 5), Console.Error, seconds));
         return 0;
     }
+
+    case "worker-tag":
+        NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
+        TagWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 3), options.Text("precision", "fp32") == "bf16");
+        return 0;
+
+    case "tag":
+        NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
+        Console.WriteLine(TagBench.Run(options.Text("bench-dir", "bench"), options.Text("python", "/usr/bin/python3"), options.Int("rounds", 3), options.Int("threads", Environment.ProcessorCount)));
+        return 0;
 
     case "data":
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
@@ -83,6 +95,7 @@ switch (args.FirstOrDefault())
 
     default:
         Console.Error.WriteLine("usage: SampleCnn.Bench forward|train-step [--model 3^9] [--batch 10] [--rounds 5] [--iters 10] [--warmup 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
+        Console.Error.WriteLine("       SampleCnn.Bench tag [--rounds 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench data [--clips 40] [--rounds 3] [--steps 12] [--threads N] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench decode [--match NAME] [--rounds 5] [--iters 5] [--warmup 1] [--bench-dir bench]");
         return 2;

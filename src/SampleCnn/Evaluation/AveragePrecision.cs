@@ -9,27 +9,21 @@ public static class AveragePrecision
 {
     public static double Compute(ReadOnlySpan<float> scores, ReadOnlySpan<bool> positive)
     {
-        if (scores.Length != positive.Length) throw new ArgumentException("scores and labels differ in length");
-        int n = scores.Length, positives = 0;
-        foreach (var p in positive) if (p) positives++;
-        if (positives == 0) return double.NaN;
-
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        var keys = scores.ToArray();
-        Array.Sort(keys, order);
+        var ranking = ScoreRanking.Of(scores, positive);
+        if (ranking.Positives == 0) return double.NaN;
+        // Walk the tie groups from the highest score down: reversed, each group's start is its TieEnd.
+        var groups = new List<(int Start, int End)>();
+        for (int start = 0; start < scores.Length; start = groups[^1].End + 1) groups.Add((start, ranking.TieEnd(start)));
         double ap = 0, previousRecall = 0;
         int truePositives = 0, seen = 0;
-        for (int end = n - 1; end >= 0;) // from the highest score down, one tie group at a time
+        for (int g = groups.Count - 1; g >= 0; g--)
         {
-            int start = end;
-            while (start - 1 >= 0 && keys[start - 1] == keys[end]) start--;
-            for (int k = start; k <= end; k++) if (positive[order[k]]) truePositives++;
+            var (start, end) = groups[g];
+            for (int k = start; k <= end; k++) if (positive[ranking.Items[k]]) truePositives++;
             seen += end - start + 1;
-            double recall = truePositives / (double)positives;
+            double recall = truePositives / (double)ranking.Positives;
             ap += (recall - previousRecall) * (truePositives / (double)seen);
             previousRecall = recall;
-            end = start - 1;
         }
         return ap;
     }

@@ -10,23 +10,15 @@ public static class RocAuc
 {
     public static double Compute(ReadOnlySpan<float> scores, ReadOnlySpan<bool> positive)
     {
-        if (scores.Length != positive.Length) throw new ArgumentException("scores and labels differ in length");
-        int n = scores.Length, positives = 0;
-        foreach (var p in positive) if (p) positives++;
-        long negatives = n - positives;
+        var ranking = ScoreRanking.Of(scores, positive);
+        long positives = ranking.Positives, negatives = scores.Length - positives;
         if (positives == 0 || negatives == 0) return double.NaN;
-
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        var keys = scores.ToArray();
-        Array.Sort(keys, order);
         double positiveRankSum = 0;
-        for (int start = 0; start < n;)
+        for (int start = 0; start < scores.Length;)
         {
-            int end = start;
-            while (end + 1 < n && keys[end + 1] == keys[start]) end++;
+            int end = ranking.TieEnd(start);
             double averageRank = (start + end) / 2.0 + 1; // ranks are 1-based
-            for (int k = start; k <= end; k++) if (positive[order[k]]) positiveRankSum += averageRank;
+            for (int k = start; k <= end; k++) if (positive[ranking.Items[k]]) positiveRankSum += averageRank;
             start = end + 1;
         }
         return (positiveRankSum - positives * (positives + 1) / 2.0) / (positives * (double)negatives);

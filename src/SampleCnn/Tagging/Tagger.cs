@@ -84,16 +84,14 @@ public sealed class Tagger
             foreach (var item in queue.GetConsumingEnumerable(stop.Token))
             {
                 while (pending.Count <= item.File) pending.Add(new Pending(files[pending.Count]));
+                // Full batches only (the last one excepted): the decoder fills the next while the network runs.
                 if (item is Piece piece)
                 {
                     batch.Add(piece);
-                    if (batch.Count == options.BatchSize || queue.Count == 0) Score(batch, pending);
+                    if (batch.Count == options.BatchSize) Score(batch, pending);
                 }
                 else if (item is End end)
-                {
-                    if (batch.Count > 0 && queue.Count == 0) Score(batch, pending);
                     (pending[end.File].Segments, pending[end.File].Padded, pending[end.File].Error) = (end.Segments, end.Padded, end.Error);
-                }
                 // A file is complete once all its segments are scored; results go out in file order.
                 for (; emitted < pending.Count && pending[emitted].Complete; emitted++)
                     yield return Result(pending[emitted], plan);

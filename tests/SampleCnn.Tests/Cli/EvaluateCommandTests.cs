@@ -6,7 +6,8 @@ using SampleCnn.Data;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Training;
 using SampleCnn.Training;
-using Spectre.Console.Testing;
+
+using static SampleCnn.Tests.Cli.CliRunner;
 
 namespace SampleCnn.Tests.Cli;
 
@@ -24,14 +25,6 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     public void Dispose() => scratch.Dispose();
-
-    static (int code, string output, string error) Run(params string[] args)
-    {
-        var console = new TestConsole().Width(200);
-        var error = new StringWriter();
-        var code = SampleCnnApp.Run(args, console, error);
-        return (code, console.Output, error.ToString());
-    }
 
     [Fact]
     public void WritesJsonCsvAndChartWhoseNumbersArePrinted()

@@ -1,20 +1,13 @@
 using SampleCnn.Cli;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Data;
-using Spectre.Console.Testing;
+
+using static SampleCnn.Tests.Cli.CliRunner;
 
 namespace SampleCnn.Tests.Cli;
 
 public class PrepareCommandTests
 {
-    static (int code, string output, string error) Run(params string[] args)
-    {
-        var console = new TestConsole().Width(160);
-        var error = new StringWriter();
-        var code = SampleCnnApp.Run(args, console, error);
-        return (code, console.Output, error.ToString());
-    }
-
     [Fact]
     public void PrepareMtatThenInspect()
     {

@@ -1,18 +1,11 @@
 using SampleCnn.Cli;
-using Spectre.Console.Testing;
+
+using static SampleCnn.Tests.Cli.CliRunner;
 
 namespace SampleCnn.Tests.Cli;
 
 public class SampleCnnAppTests
 {
-    static (int code, string output, string error) Run(params string[] args)
-    {
-        var console = new TestConsole().Width(120);
-        var error = new StringWriter();
-        var code = SampleCnnApp.Run(args, console, error);
-        return (code, console.Output, error.ToString());
-    }
-
     [Fact]
     public void SummaryPrintsTheLayerTableAndTotals()
     {

@@ -2,20 +2,13 @@ using SampleCnn.Cli;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Training;
 using SampleCnn.Training;
-using Spectre.Console.Testing;
+
+using static SampleCnn.Tests.Cli.CliRunner;
 
 namespace SampleCnn.Tests.Cli;
 
 public class TrainCommandTests
 {
-    static (int code, string output, string error) Run(params string[] args)
-    {
-        var console = new TestConsole().Width(200);
-        var error = new StringWriter();
-        var code = SampleCnnApp.Run(args, console, error);
-        return (code, console.Output, error.ToString());
-    }
-
     [Fact]
     public void TrainResumeExportAndInitFromTheExport()
     {

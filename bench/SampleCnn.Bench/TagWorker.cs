@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SampleCnn.Models;
+using SampleCnn.Tagging;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Bench;
+
+/// <summary>Times `tag` end to end: MP3 files to clip scores with the 3^9 model, every segment of every file.</summary>
+static class TagWorker
+{
+    public static void Run(IReadOnlyList<string> files, int warmup, int iterations, bool bf16)
+    {
+        manual_seed(0);
+        using var model = new TaggingCnn(ModelSpec.Parse("3^9"), 50);
+        var tagger = new Tagger(model, Enumerable.Range(0, 50).Select(i => $"tag{i}").ToArray(), CPU, new TaggerOptions(BFloat16: bf16));
+        var times = new List<double>();
+        double checksum = 0;
+        for (int i = 0; i < warmup + iterations; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            checksum = tagger.Tag(files).Sum(r => r.ClipScores.Sum());
+            if (i >= warmup) times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        Console.WriteLine(JsonSerializer.Serialize(new Run(times.ToArray(), PeakRss.Megabytes(), bf16 ? "bf16, folded" : "fp32, folded", get_num_threads(), checksum), Json.Options));
+    }
+
+    /// <summary>Clip scores of the files in one precision, for the bf16 difference.</summary>
+    public static float[] Scores(IReadOnlyList<string> files, bool bf16)
+    {
+        manual_seed(0);
+        using var model = new TaggingCnn(ModelSpec.Parse("3^9"), 50);
+        var tagger = new Tagger(model, Enumerable.Range(0, 50).Select(i => $"tag{i}").ToArray(), CPU, new TaggerOptions(BFloat16: bf16));
+        return tagger.Tag(files).SelectMany(r => r.ClipScores).ToArray();
+    }
+}
