@@ -48,6 +48,9 @@ public static class SampleCnnApp
             config.AddCommand<TagCommand>("tag")
                 .WithDescription("Tag audio files with a trained model: top tags per file, JSON/CSV, taggram.")
                 .WithExample("tag", "song.mp3", "--model", "runs/3-9", "--taggram", "song-taggram.png");
+            config.AddCommand<VisualizeCommand>("visualize")
+                .WithDescription("Draw what a trained model's filters respond to (the paper's gradient-ascent spectra).")
+                .WithExample("visualize", "--model", "runs/3-9", "--layers", "1-6", "--out", "pictures");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Write a checkpoint's weights as a PyTorch state_dict.")
                 .WithExample("export", "--model", "runs/3-9", "--pytorch", "3-9.pth");

@@ -31,10 +31,17 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFoldabl
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        return pool.forward(Activation(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The module's activation after the ReLU (and SE), before the max-pool.</summary>
+    public Tensor Activation(Tensor x)
+    {
+        using var scope = NewDisposeScope();
         var y = conv.forward(x);
         y = nn.functional.relu(folded ? y : bn.forward(y));
         if (se is not null) y = se.forward(y);
-        return pool.forward(y).MoveToOuterDisposeScope();
+        return y.MoveToOuterDisposeScope();
     }
 
     public void FoldBatchNorm()

@@ -40,10 +40,17 @@ public sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        return pool.forward(Activation(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The block's activation after the final ReLU, before the max-pool.</summary>
+    public Tensor Activation(Tensor x)
+    {
+        using var scope = NewDisposeScope();
         var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
         y = se.forward(bn2.forward(conv2.forward(y)));
         var shortcut = project is null ? x : projectBn!.forward(project.forward(x));
-        return pool.forward(nn.functional.relu(y + shortcut)).MoveToOuterDisposeScope();
+        return nn.functional.relu(y + shortcut).MoveToOuterDisposeScope();
     }
 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)

@@ -83,6 +83,44 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
         return outputs;
     }
 
+    /// <summary>Number of layers with filters: layer 1 (the front end) and the n modules.</summary>
+    public int LayerCount => blocks.Count + 1;
+
+    /// <summary>Output channels (filters) of a layer (1-based: 1 is the front end, k the module k-1).</summary>
+    public long Filters(int layer) => layer == 1 ? Spec.FrontEndChannels : Spec.ModuleChannels(layer - 1);
+
+    /// <summary>
+    /// A layer's activation after its ReLU (1-based: 1 is the front end, k is module k-1 before its
+    /// max-pool), the quantity the paper's filter visualisation maximises.
+    /// </summary>
+    public Tensor Activation(Tensor waveform, int layer)
+    {
+        if (layer < 1 || layer > LayerCount) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"layers are 1..{LayerCount}");
+        using var scope = NewDisposeScope();
+        var x = frontEnd.forward(waveform);
+        for (int i = 0; i < layer - 2; i++) x = blocks[i].forward(x);
+        if (layer > 1)
+            x = blocks[layer - 2] switch
+            {
+                ConvModule m => m.Activation(x),
+                ReSe2Module r => r.Activation(x),
+                var other => other.forward(x),
+            };
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The first layer's filter weights [filters, taps] when layer 1 is a convolution on samples, else null.</summary>
+    public float[,]? FirstLayerWeights()
+    {
+        if (frontEnd is not WaveformFrontEnd) return null;
+        var weight = named_parameters().First(p => p.name == "frontEnd.conv.weight").parameter;
+        var data = weight.detach().cpu().data<float>().ToArray();
+        int filters = (int)weight.shape[0], taps = (int)weight.shape[2];
+        var result = new float[filters, taps];
+        Buffer.BlockCopy(data, 0, result, 0, data.Length * sizeof(float));
+        return result;
+    }
+
     /// <summary>Pre-sigmoid scores, [batch, tags]; train with a logits loss for numerical stability.</summary>
     public Tensor Logits(Tensor waveform)
     {

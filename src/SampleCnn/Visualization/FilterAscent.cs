@@ -1,0 +1,68 @@
+using SampleCnn.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Visualization;
+
+/// <summary>The paper's settings for the filter visualisation: a 729-sample noise start, 18 steps of size 1.</summary>
+public sealed record AscentOptions(int InputSamples = 729, int Steps = 18, double StepSize = 1, int Seed = 1);
+
+/// <summary>
+/// What gradient ascent found for every filter of a layer: the inputs [filters, samples], each filter's
+/// loss (mean activation) after every step it took, and whether it converged (its loss stayed above 0).
+/// </summary>
+public sealed record AscentResult(int Layer, float[,] Inputs, IReadOnlyList<double>[] Losses)
+{
+    public int Filters => Inputs.GetLength(0);
+
+    /// <summary>Filters whose mean activation was never above zero: ascent stopped at once ("dead").</summary>
+    public IEnumerable<int> Dead => Enumerable.Range(0, Filters).Where(f => Losses[f].Count == 0 || Losses[f][0] <= 0);
+}
+
+/// <summary>
+/// Gradient ascent on the input, as the paper: start from x = (U(0,1) - 0.5) * 0.03, loss = mean over time
+/// of one filter's activation after the ReLU, x += step * grad / (RMS(grad) + 1e-9), stop early when the
+/// loss is &lt;= 0. All filters of a layer ascend together as one batch (in eval mode each batch item only
+/// sees its own input), each stopping on its own.
+/// </summary>
+public static class FilterAscent
+{
+    public static AscentResult Run(TaggingCnn model, int layer, AscentOptions options, Device device, IProgress<int>? stepDone = null, CancellationToken cancel = default)
+    {
+        model.eval();
+        int filters = (int)model.Filters(layer);
+        var generator = new Random(unchecked(options.Seed * 31 + layer));
+        var start = new float[filters * options.InputSamples];
+        for (int i = 0; i < start.Length; i++) start[i] = (float)((generator.NextDouble() - 0.5) * 0.03);
+        using var x = tensor(start, [filters, 1, options.InputSamples]).to(device);
+        var active = Enumerable.Repeat(true, filters).ToArray();
+        var losses = Enumerable.Range(0, filters).Select(_ => new List<double>()).ToArray();
+        var index = arange(filters, device: device);
+
+        for (int step = 0; step < options.Steps && active.Any(a => a); step++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var input = x.detach().requires_grad_(true);
+            var activation = model.Activation(input, layer);                  // [filters, channels, time]
+            var own = activation[index, index].mean([1]);                       // filter f of batch item f, mean over time
+            var values = own.detach().cpu().data<float>().ToArray();
+            for (int f = 0; f < filters; f++)
+            {
+                if (!active[f]) continue;
+                losses[f].Add(values[f]);
+                if (values[f] <= 0) active[f] = false;
+            }
+            var mask = tensor(active.Select(a => a ? 1f : 0f).ToArray(), [filters, 1, 1]).to(device);
+            var gradient = autograd.grad([own.sum()], [input])[0];
+            var rms = gradient.square().mean([1, 2], keepdim: true).sqrt();
+            using (no_grad()) x.add_(gradient / (rms + 1e-9) * options.StepSize * mask);
+            stepDone?.Report(step + 1);
+        }
+
+        var result = x.cpu().data<float>().ToArray();
+        var inputs = new float[filters, options.InputSamples];
+        Buffer.BlockCopy(result, 0, inputs, 0, result.Length * sizeof(float));
+        return new AscentResult(layer, inputs, losses);
+    }
+}
