@@ -19,6 +19,30 @@ public static class SampleCnnApp
 
     public static int Run(string[] args, IAnsiConsole console, TextWriter error, CancellationToken cancel = default)
     {
+        try
+        {
+            return RunOrThrow(args, console, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("samplecnn: interrupted; run the same command again to continue where it stopped");
+            return Interrupted;
+        }
+        catch (Exception e) when (e is CommandAppException or ModelSpecException or ArgumentException)
+        {
+            error.WriteLine($"samplecnn: {OneLine(e.Message)}");
+            return UsageError;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"samplecnn: {OneLine(e.Message)}");
+            return Failure;
+        }
+    }
+
+    /// <summary>Runs a command line and lets failures propagate (the demo runs its steps this way).</summary>
+    public static int RunOrThrow(string[] args, IAnsiConsole console, CancellationToken cancel = default)
+    {
         var app = new CommandApp();
         app.Configure(config =>
         {
@@ -26,6 +50,9 @@ public static class SampleCnnApp
             config.ConfigureConsole(console);
             config.PropagateExceptions();
             config.Settings.StrictParsing = true;
+            config.AddCommand<DemoCommand>("demo")
+                .WithDescription("See the whole system work on synthetic music: generate, prepare, train, evaluate, tag, visualize.")
+                .WithExample("demo").WithExample("demo", "--minutes", "5", "--out", "demo");
             config.AddCommand<SummaryCommand>("summary")
                 .WithDescription("Print a model's layer table: output shapes, parameters, multiply-accumulates.")
                 .WithExample("summary", "--model", "3^9");
@@ -58,25 +85,7 @@ public static class SampleCnnApp
                 .WithDescription("Show a segment store: manifest, split sizes, tag counts, hours.")
                 .WithExample("inspect", "stores/mtat");
         });
-        try
-        {
-            return app.Run(args, cancel);
-        }
-        catch (OperationCanceledException)
-        {
-            error.WriteLine("samplecnn: interrupted; run the same command again to continue where it stopped");
-            return Interrupted;
-        }
-        catch (Exception e) when (e is CommandAppException or ModelSpecException or ArgumentException)
-        {
-            error.WriteLine($"samplecnn: {OneLine(e.Message)}");
-            return UsageError;
-        }
-        catch (Exception e)
-        {
-            error.WriteLine($"samplecnn: {OneLine(e.Message)}");
-            return Failure;
-        }
+        return app.Run(args, cancel);
     }
 
     static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -70,7 +70,7 @@ public sealed class BatchLoader(SegmentStore store, Split split, SegmentPlan pla
     public (int Clip, int Segment)[] Shuffled(int epoch, int seed)
     {
         var pairs = clips.SelectMany((c, i) => Enumerable.Range(0, plan.SegmentsIn(c.Length)).Select(s => (i, s))).ToArray();
-        new Random(unchecked(seed * 1_000_003 + epoch)).Shuffle(pairs); // not HashCode: it is randomised per process
+        new Random(Seeds.Derive(seed, epoch)).Shuffle(pairs); // not HashCode: it is randomised per process
         return pairs;
     }
 

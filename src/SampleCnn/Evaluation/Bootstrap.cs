@@ -14,7 +14,7 @@ public static class Bootstrap
         var estimates = new double[resamples];
         Parallel.For(0, resamples, r =>
         {
-            var random = new Random(unchecked(seed * 7919 + r));
+            var random = new Random(Seeds.Derive(seed, r));
             var s = new float[n * t];
             var y = new float[n * t];
             for (int i = 0; i < n; i++)

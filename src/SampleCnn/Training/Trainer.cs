@@ -125,6 +125,7 @@ public static class Trainer
         foreach (var batch in loader.Epoch(epoch, options.BatchSize, options.Seed, cancel))
         {
             index++;
+            using var pause = Platform.GcPause.Begin();
             using var scope = NewDisposeScope();
             var (inputs, targets) = batch.ToTensors(device);
             optimizer.zero_grad();

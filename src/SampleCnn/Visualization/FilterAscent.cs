@@ -31,7 +31,7 @@ public static class FilterAscent
     {
         model.eval();
         int filters = (int)model.Filters(layer);
-        var generator = new Random(unchecked(options.Seed * 31 + layer));
+        var generator = new Random(Seeds.Derive(options.Seed, layer));
         var start = new float[filters * options.InputSamples];
         for (int i = 0; i < start.Length; i++) start[i] = (float)((generator.NextDouble() - 0.5) * 0.03);
         using var x = tensor(start, [filters, 1, options.InputSamples]).to(device);
@@ -42,6 +42,7 @@ public static class FilterAscent
         for (int step = 0; step < options.Steps && active.Any(a => a); step++)
         {
             cancel.ThrowIfCancellationRequested();
+            using var pause = Platform.GcPause.Begin();
             using var scope = NewDisposeScope();
             var input = x.detach().requires_grad_(true);
             var activation = model.Activation(input, layer);                  // [filters, channels, time]
