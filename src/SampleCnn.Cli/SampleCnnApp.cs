@@ -28,15 +28,10 @@ public static class SampleCnnApp
             error.WriteLine("samplecnn: interrupted; run the same command again to continue where it stopped");
             return Interrupted;
         }
-        catch (Exception e) when (e is CommandAppException or ModelSpecException or ArgumentException)
-        {
-            error.WriteLine($"samplecnn: {OneLine(e.Message)}");
-            return UsageError;
-        }
         catch (Exception e)
         {
             error.WriteLine($"samplecnn: {OneLine(e.Message)}");
-            return Failure;
+            return e is CommandAppException or ModelSpecException or ArgumentException ? UsageError : Failure;
         }
     }
 

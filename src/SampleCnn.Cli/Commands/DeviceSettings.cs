@@ -25,3 +25,19 @@ public class DeviceSettings : CommandSettings
         return DeviceChoice.Resolve(Device);
     }
 }
+
+/// <summary>Options of the verbs that use a trained model: which one, and on what device.</summary>
+public class TrainedModelSettings : DeviceSettings
+{
+    [CommandOption("-m|--model <RUN_OR_CHECKPOINT>")]
+    [Description("A run folder (its best checkpoint) or a checkpoint file.")]
+    public string Model { get; init; } = "";
+
+    [CommandOption("--checkpoint <NAME>")]
+    [Description("best or last, for a run folder.")]
+    [DefaultValue("best")]
+    public string Checkpoint { get; init; } = "best";
+
+    /// <summary>The checkpoint file --model and --checkpoint name.</summary>
+    public string CheckpointPath => Training.RunFolder.ResolveCheckpoint(Model, Checkpoint);
+}

@@ -14,16 +14,10 @@ public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settin
 {
     static readonly string[] AudioExtensions = [".wav", ".wave", ".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".mp4", ".aac", ".aif", ".aiff"];
 
-    public sealed class Settings : DeviceSettings
+    public sealed class Settings : TrainedModelSettings
     {
         [CommandArgument(0, "<INPUTS>")] [Description("Audio files, folders (searched recursively) or patterns such as music/*.mp3.")]
         public string[] Inputs { get; init; } = [];
-
-        [CommandOption("-m|--model <RUN_OR_CHECKPOINT>")] [Description("A run folder (its best checkpoint) or a checkpoint file.")]
-        public string Model { get; init; } = "";
-
-        [CommandOption("--checkpoint <NAME>")] [Description("best or last, for a run folder.")] [DefaultValue("best")]
-        public string Checkpoint { get; init; } = "best";
 
         [CommandOption("-k|--top <K>")] [DefaultValue(5)] public int Top { get; init; } = 5;
         [CommandOption("--threshold <P>")] [Description("Show only tags scoring at least this.")] [DefaultValue(0.0)] public double Threshold { get; init; }
@@ -72,7 +66,7 @@ public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settin
         }
         else
         {
-            var (model, state) = Checkpoint.LoadModel(RunFolder.ResolveCheckpoint(settings.Model, settings.Checkpoint), device);
+            var (model, state) = Checkpoint.LoadModel(settings.CheckpointPath, device);
             (tagger, tags, owned) = (new Tagger(model, state.Tags, device, options), state.Tags, model);
         }
         using var _ = owned;

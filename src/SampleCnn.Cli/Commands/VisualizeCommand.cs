@@ -10,13 +10,8 @@ namespace SampleCnn.Cli.Commands;
 
 public sealed class VisualizeCommand(IAnsiConsole console) : Command<VisualizeCommand.Settings>
 {
-    public sealed class Settings : DeviceSettings
+    public sealed class Settings : TrainedModelSettings
     {
-        [CommandOption("-m|--model <RUN_OR_CHECKPOINT>")] [Description("A run folder (its best checkpoint) or a checkpoint file.")]
-        public string Model { get; init; } = "";
-
-        [CommandOption("--checkpoint <NAME>")] [DefaultValue("best")] public string Checkpoint { get; init; } = "best";
-
         [CommandOption("--layers <RANGE>")] [Description("Layers to draw: 1-6, 2,4 or 3.")] [DefaultValue("1-6")]
         public string Layers { get; init; } = "1-6";
 
@@ -37,7 +32,7 @@ public sealed class VisualizeCommand(IAnsiConsole console) : Command<VisualizeCo
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var device = settings.Apply();
-        var (model, state) = Checkpoint.LoadModel(RunFolder.ResolveCheckpoint(settings.Model, settings.Checkpoint), device);
+        var (model, state) = Checkpoint.LoadModel(settings.CheckpointPath, device);
         using var _ = model;
         var layers = ParseLayers(settings.Layers, model.LayerCount);
         Directory.CreateDirectory(settings.Out);
