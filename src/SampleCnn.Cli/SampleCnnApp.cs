@@ -73,6 +73,9 @@ public static class SampleCnnApp
             config.AddCommand<VisualizeCommand>("visualize")
                 .WithDescription("Draw what a trained model's filters respond to (the paper's gradient-ascent spectra).")
                 .WithExample("visualize", "--model", "runs/3-9", "--layers", "1-6", "--out", "pictures");
+            config.AddCommand<ExperimentCommand>("experiment")
+                .WithDescription("Reproduce the paper's comparisons: train and evaluate several models with one recipe and budget, tabulate.")
+                .WithExample("experiment", "--store", "stores/mtat", "--preset", "filters", "--budget-minutes", "60", "--out", "experiments/filters");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("Write a checkpoint's weights as a PyTorch state_dict.")
                 .WithExample("export", "--model", "runs/3-9", "--pytorch", "3-9.pth");
