@@ -47,7 +47,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Sett
         var trainMinutes = Math.Max(0.1, settings.Minutes * 0.75);
         string audio = Path.Combine(settings.Out, "audio"), store = Path.Combine(settings.Out, "store"), run = Path.Combine(settings.Out, "run");
         string taggram = Path.Combine(settings.Out, "taggram"), filters = Path.Combine(settings.Out, "filters");
-        string[] device = ["--device", settings.Device, .. settings.Threads is { } t ? new[] { "--threads", $"{t}" } : []];
+        var device = settings.Arguments;
         void Step(string title) => console.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());
         void Run(params string[] args) => SampleCnnApp.RunOrThrow(args, console, cancellationToken);
 

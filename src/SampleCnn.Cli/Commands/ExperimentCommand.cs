@@ -54,7 +54,7 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
     {
         var specs = (settings.Preset is { } preset ? Presets[preset] : settings.Models!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Select(ModelSpec.Parse).ToList();
-        string[] device = ["--device", settings.Device, .. settings.Threads is { } t ? new[] { "--threads", $"{t}" } : []];
+        var device = settings.Arguments;
         string[] budget = settings.Epochs is { } epochs ? ["--max-epochs", $"{epochs}"] : ["--max-minutes", settings.BudgetMinutes!.Value.ToString(CultureInfo.InvariantCulture)];
         int tags;
         using (var store = SegmentStore.Open(settings.Store)) tags = store.Vocabulary.Count;
