@@ -14,6 +14,7 @@ public sealed class Mp3Decoder : IAudioDecoder
     private readonly Mp3FrameScanner.Layout layout;
     private readonly MpegFrameDecoder frameDecoder = new();
     private readonly float[] decoded = new float[2 * 1152];
+    private byte[] frameBytes = new byte[2048]; // the largest frame (layer II, 384 kbps at 32 kHz) is 1729 bytes
     private int decodedOffset, decodedCount;    // in samples of decoded[]
     private long nextSample;                     // per-channel index of decoded[decodedOffset]
     private int framesRead;
@@ -57,13 +58,13 @@ public sealed class Mp3Decoder : IAudioDecoder
         Span<byte> headerBytes = stackalloc byte[4];
         stream.ReadExactly(headerBytes);
         var header = Mp3FrameHeader.Parse(headerBytes) ?? throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt: frame {framesRead + 1} changed while reading");
-        var data = new byte[header.Length];
-        headerBytes.CopyTo(data);
-        stream.ReadExactly(data.AsSpan(4));
+        if (frameBytes.Length < header.Length) frameBytes = new byte[header.Length];
+        headerBytes.CopyTo(frameBytes);
+        stream.ReadExactly(frameBytes.AsSpan(4, header.Length - 4));
         framesRead++;
         try
         {
-            decodedCount = frameDecoder.DecodeFrame(new Mp3Frame(header, data), decoded, 0);
+            decodedCount = frameDecoder.DecodeFrame(new Mp3Frame(header, frameBytes), decoded, 0);
             decodedOffset = 0;
             return true;
         }

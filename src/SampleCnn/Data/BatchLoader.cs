@@ -29,13 +29,14 @@ public sealed class BatchLoader(SegmentStore store, Split split, SegmentPlan pla
     const int Prefetch = 4;
 
     private readonly StoredClip[] clips = store.ClipsOf(split).ToArray();
+    private int? segmentCount;
 
     public Split Split => split;
     public SegmentPlan Plan => plan;
     public int ClipCount => clips.Length;
 
     /// <summary>Segments per epoch.</summary>
-    public int SegmentCount => clips.Sum(c => plan.SegmentsIn(c.Length));
+    public int SegmentCount => segmentCount ??= clips.Sum(c => plan.SegmentsIn(c.Length));
 
     /// <summary>Batches of one epoch; the order depends only on <paramref name="seed"/> and <paramref name="epoch"/>.</summary>
     public IEnumerable<Batch> Epoch(int epoch, int batchSize, int seed, CancellationToken cancel = default)

@@ -142,19 +142,24 @@ public static class StoreWriter
 
     static StoreManifest WriteManifest(string folder, DatasetListing listing, PrepareOptions options, List<StoredClip> done)
     {
+        // One pass over the samples (tens of GB for a full dataset): the checksum and the full-scale count.
         var samplesPath = Path.Combine(folder, StoreLayout.Samples);
         var fullScale = 0L;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using (var stream = File.OpenRead(samplesPath))
         {
-            var buffer = new byte[1 << 20];
-            for (int n; (n = stream.Read(buffer)) > 0;)
+            var buffer = new byte[1 << 20]; // whole chunks, so no sample is split between two reads
+            for (int n; (n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false)) > 0;)
+            {
+                hash.AppendData(buffer, 0, n);
                 foreach (var s in System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(buffer.AsSpan(0, n & ~1)))
                     if (s is short.MaxValue or short.MinValue) fullScale++;
+            }
         }
         var manifest = new StoreManifest(StoreManifest.CurrentVersion, StoreManifest.Int16Format, options.SampleRate, listing.Source,
             listing.Vocabulary.Tags.ToArray(), done.Count(c => c.Skipped is null), done.Count(c => c.Skipped is not null),
             done.Sum(c => c.Length), options.MaxClipSamples ?? 0, fullScale,
-            Sha256File(samplesPath), Sha256File(Path.Combine(folder, StoreLayout.Index)));
+            Convert.ToHexStringLower(hash.GetHashAndReset()), Sha256File(Path.Combine(folder, StoreLayout.Index)));
         WriteAtomically(Path.Combine(folder, StoreManifest.FileName), JsonSerializer.Serialize(manifest, StoreManifest.Json));
         return manifest;
     }

@@ -6,6 +6,9 @@ namespace SampleCnn.Training;
 /// </summary>
 public static class LearningRateStages
 {
+    /// <summary>Why a run ends when its schedule is exhausted (a resume then has nothing left to do).</summary>
+    public const string LastStageEnded = "the last learning-rate stage ended";
+
     /// <summary>What to do after an epoch.</summary>
     public enum Decision { Continue, NewBest, NextStage, Finish }
 
@@ -18,6 +21,6 @@ public static class LearningRateStages
         if (waited < patience) return (state with { EpochsWithoutImprovement = waited }, Decision.Continue);
         return state.Stage + 1 < stages
             ? (state with { Stage = state.Stage + 1, EpochsWithoutImprovement = 0 }, Decision.NextStage)
-            : (state with { EpochsWithoutImprovement = waited, Finished = "the last learning-rate stage ended" }, Decision.Finish);
+            : (state with { EpochsWithoutImprovement = waited, Finished = LastStageEnded }, Decision.Finish);
     }
 }

@@ -52,7 +52,7 @@ public static class Trainer
             state = Checkpoint.Load(run.Last, model, optimizer);
             Checkpoint.RestoreRng(state.RngState);
             MetricsLog.TruncateAfter(run.Metrics, state.Epoch);
-            if (state.Finished is not null && state.Finished.StartsWith("the last")) return new TrainingResult(state, MetricsLog.Read(run.Metrics), run.Path);
+            if (state.Finished == LearningRateStages.LastStageEnded) return new TrainingResult(state, MetricsLog.Read(run.Metrics), run.Path);
             state = state with { Finished = null };
         }
         else if (initFrom is not null)

@@ -56,7 +56,6 @@ public class TaggerTests
         var files = names.Select(Fixtures.PathOf).Append(Path.Combine(scratch.Folder, "missing.mp3")).ToList();
         using (model)
         {
-            var unfolded = files.Take(1).Select(f => SampleCnn.Audio.AudioReader.Load(f)).Single();
             var tagger = new Tagger(model, Tags, CPU, new TaggerOptions(BatchSize: 7));
             var results = tagger.Tag(files).ToList();
             Assert.Equal(files, results.Select(r => r.Path));
@@ -71,7 +70,6 @@ public class TaggerTests
             }
             Assert.True(results[^1].Failed);
             Assert.Contains("cannot open", results[^1].Error);
-            Assert.NotEmpty(unfolded.Samples);
         }
     }
 

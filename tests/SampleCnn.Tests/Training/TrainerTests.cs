@@ -88,7 +88,7 @@ public sealed class TrainerTests : IDisposable
                 using var fromBest = Checkpoint.LoadModel(run.Best).Model;
                 Assert.All(fromLast.state_dict().Zip(fromBest.state_dict()), p => Assert.True(p.First.Value.eq(p.Second.Value).all().item<bool>(), p.First.Key));
             }
-        } while (result.State.Finished?.StartsWith("the last") != true && epoch < 12);
+        } while (result.State.Finished != LearningRateStages.LastStageEnded && epoch < 12);
 
         var stages = result.Metrics.Select(m => m.Stage).ToArray();
         Assert.Equal(2, stages.Max());
