@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace SampleCnn.Platform;
+
+/// <summary>
+/// The one way the project replaces a file: write a temporary file beside it, fsync it, rename it over
+/// the old one, fsync the folder. A kill or power loss at any instant leaves the old file or the new one,
+/// never a torn or empty file (the rename alone is not enough: without the fsyncs ext4/xfs may persist
+/// the rename before the data).
+/// </summary>
+public static partial class AtomicFile
+{
+    public static void WriteAllText(string path, string text) =>
+        Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
+
+    public static void Write(string path, Action<Stream> write)
+    {
+        var temporary = path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            write(file);
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+        SyncFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <summary>Makes a rename or a file creation in <paramref name="folder"/> durable.</summary>
+    public static void SyncFolder(string folder)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return; // Windows: the rename is journaled with the data
+        int fd = open(folder, ORdOnly);
+        if (fd < 0) return; // a folder we cannot open (some network file systems): the data itself was synced
+        try { fsync(fd); }
+        finally { close(fd); }
+    }
+
+    const int ORdOnly = 0;
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync")]
+    private static partial int fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int close(int fd);
+}

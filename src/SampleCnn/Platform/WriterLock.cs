@@ -1,0 +1,33 @@
+namespace SampleCnn.Platform;
+
+/// <summary>
+/// Refuses a second writer on a folder (a store being prepared, a run being trained): an exclusive lock on
+/// a file inside it, held while the writer works. On Linux .NET takes it with flock, so the kernel drops
+/// it when the process ends in any way (kill -9 included) and a stale lock never wedges the folder.
+/// </summary>
+public sealed class WriterLock : IDisposable
+{
+    public const string FileName = ".lock";
+
+    readonly FileStream stream;
+
+    WriterLock(FileStream stream) => this.stream = stream;
+
+    /// <summary>Takes the folder's lock, creating the folder if needed; throws if another process holds it.</summary>
+    /// <param name="what">What the folder is, for the message ("store", "run folder").</param>
+    public static WriterLock Acquire(string folder, string what)
+    {
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, FileName);
+        try
+        {
+            return new WriterLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+        }
+        catch (IOException)
+        {
+            throw new IOException($"{folder}: another process is writing to this {what} (it holds {path}); wait for it to end or use another folder");
+        }
+    }
+
+    public void Dispose() => stream.Dispose();
+}
