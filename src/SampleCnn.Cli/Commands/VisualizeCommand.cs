@@ -23,9 +23,15 @@ public sealed class VisualizeCommand(IAnsiConsole console) : Command<VisualizeCo
         [CommandOption("--step-size <S>")] [DefaultValue(1.0)] public double StepSize { get; init; } = 1;
         [CommandOption("--seed <N>")] [DefaultValue(1)] public int Seed { get; init; } = 1;
 
+        [CommandOption("--batchnorm <STATS>")]
+        [Description("BatchNorm statistics during the ascent: input (each input's own, as the authors' code) or eval (the running ones). The model is never changed.")]
+        [DefaultValue("input")]
+        public string BatchNorm { get; init; } = "input";
+
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Model) || string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--model and --out DIR are required")
             : InputSamples < 1 || Steps < 1 || StepSize <= 0 ? ValidationResult.Error("--input-samples, --steps and --step-size must be positive")
+            : BatchNorm.ToLowerInvariant() is not ("input" or "eval") ? ValidationResult.Error($"--batchnorm '{BatchNorm}': expected input or eval")
             : ValidationResult.Success();
     }
 
@@ -36,7 +42,8 @@ public sealed class VisualizeCommand(IAnsiConsole console) : Command<VisualizeCo
         using var _ = model;
         var layers = ParseLayers(settings.Layers, model.LayerCount);
         Directory.CreateDirectory(settings.Out);
-        var options = new AscentOptions(settings.InputSamples, settings.Steps, settings.StepSize, settings.Seed);
+        var options = new AscentOptions(settings.InputSamples, settings.Steps, settings.StepSize, settings.Seed,
+            Enum.Parse<AscentBatchNorm>(settings.BatchNorm, ignoreCase: true));
         var written = new List<string>();
         var lines = new List<string>();
 
@@ -48,7 +55,7 @@ public sealed class VisualizeCommand(IAnsiConsole console) : Command<VisualizeCo
                     var task = ctx.AddTask($"layer {layer}: {model.Filters(layer)} filters", maxValue: options.Steps);
                     var ascent = FilterAscent.Run(model, layer, options, device, new SynchronousProgress<int>(s => task.Value = s), cancellationToken);
                     task.Value = task.MaxValue;
-                    var spectra = FilterSpectra.Of(ascent.Inputs, ModelSpec.SampleRate);
+                    var spectra = FilterSpectra.OfInputs(ascent.Inputs, ModelSpec.SampleRate);
                     var stem = Path.Combine(settings.Out, $"layer{layer}");
                     FilterPictures.WriteSpectra(stem + "-spectra.png", spectra, $"{state.Model}, layer {layer}: spectra of the inputs that excite each filter");
                     FilterPictures.WriteWaveforms(stem + "-waveforms.png", ascent.Inputs, 16, $"{state.Model}, layer {layer}: first filters' inputs");
@@ -56,26 +63,21 @@ public sealed class VisualizeCommand(IAnsiConsole console) : Command<VisualizeCo
                     written.AddRange([stem + "-spectra.png", stem + "-waveforms.png", stem + "-peaks.csv"]);
                     if (layer == 1 && model.FirstLayerWeights() is { } weights)
                     {
-                        var responses = FilterSpectra.Of(ZeroPad(weights, settings.InputSamples), ModelSpec.SampleRate, removeMean: false);
+                        var responses = FilterSpectra.OfResponses(weights, ModelSpec.SampleRate, settings.InputSamples);
                         FilterPictures.WriteSpectra(stem + "-responses.png", responses, $"{state.Model}, layer 1: frequency responses of the {weights.GetLength(1)}-tap filters");
                         written.Add(stem + "-responses.png");
                     }
                     int dead = ascent.Dead.Count();
                     lines.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"layer {layer}: {ascent.Filters - dead}/{ascent.Filters} filters converged ({dead} dead), median peak {spectra.MedianPeakHz:F0} Hz, sorted peaks fit a mel scale with R^2 {spectra.MelFitR2:F3}, a linear one with R^2 {spectra.LinearFitR2:F3}"));
+                        $"layer {layer}: {ascent.Filters - dead}/{ascent.Filters} filters converged ({dead} dead), peaks at {spectra.Quantile(0.25):F0} / {spectra.MedianPeakHz:F0} / {spectra.Quantile(0.75):F0} Hz (quartiles), sorted peaks fit a mel scale with R^2 {spectra.MelFitR2:F3}, a linear one with R^2 {spectra.LinearFitR2:F3}"));
                 }
             });
         foreach (var line in lines) console.WriteLine(line);
+        console.WriteLine(options.BatchNorm == AscentBatchNorm.Input
+            ? "(BatchNorm with each input's own statistics, as the authors' code; the model's running statistics untouched)"
+            : "(BatchNorm with the running statistics, as in eval mode)");
         console.MarkupLineInterpolated($"wrote {written.Count} files to {settings.Out}");
         return 0;
-    }
-
-    static float[,] ZeroPad(float[,] filters, int length)
-    {
-        var padded = new float[filters.GetLength(0), Math.Max(length, filters.GetLength(1))];
-        for (int f = 0; f < filters.GetLength(0); f++)
-            for (int t = 0; t < filters.GetLength(1); t++) padded[f, t] = filters[f, t];
-        return padded;
     }
 
     /// <summary>"1-6", "2,4", "3": layers within 1..count.</summary>

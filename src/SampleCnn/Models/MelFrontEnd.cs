@@ -42,7 +42,7 @@ public sealed class MelFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows
         var spectrum = stft(padded, nFft, hop, windowLength, window, center: false, return_complex: true);
         var power = spectrum.abs().square();
         var mel = matmul(filterbank, power);
-        return bn.forward(torch.log10(1 + 10 * mel)).MoveToOuterDisposeScope();
+        return bn.Normalize(torch.log10(1 + 10 * mel)).MoveToOuterDisposeScope();
     }
 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)

@@ -4,8 +4,16 @@ using static TorchSharp.torch;
 
 namespace SampleCnn.Visualization;
 
+/// <summary>
+/// Which statistics BatchNorm uses during the ascent. <see cref="Input"/> (the authors' code, which runs the
+/// network in Keras's training phase on one input): each input's own mean and variance per channel, so a
+/// channel's offset is normalised away. <see cref="Eval"/>: the running statistics of eval mode, where the
+/// ascent can raise a filter's mean by pushing an offset instead. Neither changes the running statistics.
+/// </summary>
+public enum AscentBatchNorm { Input, Eval }
+
 /// <summary>The paper's settings for the filter visualisation: a 729-sample noise start, 18 steps of size 1.</summary>
-public sealed record AscentOptions(int InputSamples = 729, int Steps = 18, double StepSize = 1, int Seed = 1);
+public sealed record AscentOptions(int InputSamples = 729, int Steps = 18, double StepSize = 1, int Seed = 1, AscentBatchNorm BatchNorm = AscentBatchNorm.Input);
 
 /// <summary>
 /// What gradient ascent found for every filter of a layer: the inputs [filters, samples], each filter's
@@ -22,14 +30,17 @@ public sealed record AscentResult(int Layer, float[,] Inputs, IReadOnlyList<doub
 /// <summary>
 /// Gradient ascent on the input, as the paper: start from x = (U(0,1) - 0.5) * 0.03, loss = mean over time
 /// of one filter's activation after the ReLU, x += step * grad / (RMS(grad) + 1e-9), stop early when the
-/// loss is &lt;= 0. All filters of a layer ascend together as one batch (in eval mode each batch item only
-/// sees its own input), each stopping on its own.
+/// loss is &lt;= 0. All filters of a layer ascend together as one batch, each stopping on its own; each batch
+/// item only sees its own input (BatchNorm statistics are per input or the running ones, never the batch's).
 /// </summary>
 public static class FilterAscent
 {
     public static AscentResult Run(TaggingCnn model, int layer, AscentOptions options, Device device, IProgress<int>? stepDone = null, CancellationToken cancel = default)
     {
+        if (options.BatchNorm == AscentBatchNorm.Input && model.IsFolded)
+            throw new ArgumentException("this model's BatchNorm is folded into its convolutions, so it cannot use each input's statistics; use the eval-mode statistics");
         model.eval();
+        using var statistics = options.BatchNorm == AscentBatchNorm.Input ? BatchNormStatistics.FromEachInput() : null;
         int filters = (int)model.Filters(layer);
         var generator = new Random(Seeds.Derive(options.Seed, layer));
         var start = new float[filters * options.InputSamples];
@@ -46,6 +57,8 @@ public static class FilterAscent
             using var scope = NewDisposeScope();
             var input = x.detach().requires_grad_(true);
             var activation = model.Activation(input, layer);                  // [filters, channels, time]
+            if (statistics is not null && activation.shape[2] < 2)
+                throw new ArgumentException($"layer {layer} has {activation.shape[2]} time step for a {options.InputSamples}-sample input: normalising with the input's own statistics needs at least 2; use a longer input or the eval-mode statistics");
             var own = activation[index, index].mean([1]);                       // filter f of batch item f, mean over time
             var values = own.detach().cpu().data<float>().ToArray();
             for (int f = 0; f < filters; f++)
