@@ -64,6 +64,11 @@ public abstract class PrepareCommand<TSettings>(IAnsiConsole console) : Command<
 
         if (report!.Resumed > 0) console.MarkupLineInterpolated($"[grey]continued after {report.Resumed} clips prepared earlier[/]");
         using (var store = SegmentStore.Open(settings.Out)) StoreView.Render(console, store);
+        if (report.Recovered.Count > 0)
+        {
+            console.MarkupLineInterpolated($"[yellow]{report.Recovered.Count} damaged source file(s) were recovered: the store holds the audio that could be decoded:[/]");
+            foreach (var item in report.Recovered) console.MarkupLineInterpolated($"  {item.Item}: {item.Reason}");
+        }
         if (listing.Skipped.Count > 0)
         {
             console.MarkupLineInterpolated($"[yellow]{listing.Skipped.Count} listed item(s) had no audio:[/]");

@@ -71,18 +71,20 @@ public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settin
         }
         using var _ = owned;
         bool machine = settings.Json || settings.Csv;
-        if (settings.Csv) console.Profile.Out.Writer.WriteLine("file,segments,padded,error," + string.Join(',', tags.Select(CsvField)));
+        if (settings.Csv) console.Profile.Out.Writer.WriteLine("file,segments,padded,error,recovered," + string.Join(',', tags.Select(CsvField)));
 
         var failed = new List<FileTags>();
+        var recovered = new List<FileTags>();
         void Show(FileTags result)
         {
             if (result.Failed) failed.Add(result);
+            if (result.Recovered is not null) recovered.Add(result);
             if (settings.Json) console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new
             {
-                file = result.Path, segments = result.Segments, padded = result.Padded, error = result.Error,
+                file = result.Path, segments = result.Segments, padded = result.Padded, error = result.Error, recovered = result.Recovered,
                 scores = result.Tags.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => result.Failed ? (float?)null : result.ClipScores[p.i]),
             }));
-            else if (settings.Csv) console.Profile.Out.Writer.WriteLine(string.Join(',', new[] { CsvField(result.Path), $"{result.Segments}", result.Padded ? "1" : "0", CsvField(result.Error ?? "") }
+            else if (settings.Csv) console.Profile.Out.Writer.WriteLine(string.Join(',', new[] { CsvField(result.Path), $"{result.Segments}", result.Padded ? "1" : "0", CsvField(result.Error ?? ""), CsvField(result.Recovered ?? "") }
                 .Concat(result.Failed ? result.Tags.Select(_ => "") : result.ClipScores.Select(s => s.ToString("G6", CultureInfo.InvariantCulture)))));
             else if (!result.Failed) ShowTable(result, settings);
             if (settings.TaggramOut is { } outPath && !result.Failed) WriteTaggram(outPath, result, files.Count);
@@ -103,6 +105,11 @@ public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settin
                     }
                 });
 
+        if (!machine && recovered.Count > 0) // machine records already carry this
+        {
+            console.MarkupLineInterpolated($"[yellow]{recovered.Count} of {files.Count} file(s) were damaged and tagged from the audio that could be decoded:[/]");
+            foreach (var f in recovered) console.MarkupLineInterpolated($"  {f.Path}: {f.Recovered}");
+        }
         if (failed.Count == 0) return 0;
         if (!machine) // machine records already carry each file's error
         {
@@ -114,7 +121,7 @@ public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settin
 
     void ShowTable(FileTags result, Settings settings)
     {
-        var note = result.Padded ? " (shorter than one segment: padded with silence)" : "";
+        var note = (result.Padded ? " (shorter than one segment: padded with silence)" : "") + (result.Recovered is not null ? " (recovered from a damaged file)" : "");
         console.MarkupLineInterpolated($"[bold]{result.Path}[/]: {result.Segments} segment(s) of {result.SegmentSeconds.ToString("F2", CultureInfo.InvariantCulture)} s{note}");
         var table = new Table().Border(TableBorder.Simple).AddColumn("tag").AddColumn(new TableColumn("score").RightAligned());
         foreach (var (tag, score) in result.Top(settings.Top, (float)settings.Threshold))

@@ -2,7 +2,9 @@ namespace SampleCnn.Audio;
 
 /// <summary>
 /// A file as a stream of mono samples at the model's rate: decode, average the channels, resample.
-/// Reads the file chunk by chunk, so memory stays bounded however long the file is.
+/// Reads the file chunk by chunk, so memory stays bounded however long the file is. A damaged file
+/// gives what could be decoded and names the damage in <see cref="Damage"/>; any failure is an
+/// <see cref="AudioDecodeException"/> naming the file.
 /// </summary>
 public sealed class AudioReader : IDisposable
 {
@@ -21,14 +23,43 @@ public sealed class AudioReader : IDisposable
     public int SourceSampleRate => decoder.SampleRate;
     public int SourceChannels => decoder.Channels;
 
-    public AudioReader(string path, int sampleRate = Waveform.PaperSampleRate)
+    /// <summary>Samples returned by <see cref="Read"/> so far.</summary>
+    public long SamplesRead { get; private set; }
+
+    /// <summary>What was left out of a damaged file so far; null while nothing was.</summary>
+    public AudioDamage? Damage => decoder.Damage;
+
+    /// <param name="cancel">Stops the decode (an ffmpeg process is killed); reads then throw <see cref="OperationCanceledException"/>.</param>
+    public AudioReader(string path, int sampleRate = Waveform.PaperSampleRate, CancellationToken cancel = default)
     {
         Path = path;
         SampleRate = sampleRate;
-        decoder = AudioDecoders.Open(path);
-        interleaved = new float[ChunkFrames * decoder.Channels];
-        resampler = decoder.SampleRate == sampleRate ? null : new Resampler(decoder.SampleRate, sampleRate);
+        try
+        {
+            decoder = AudioDecoders.Open(path, cancel);
+        }
+        catch (Exception e) when (IsInternal(e))
+        {
+            throw Internal(e);
+        }
+        try
+        {
+            interleaved = new float[ChunkFrames * decoder.Channels];
+            resampler = decoder.SampleRate == sampleRate ? null : new Resampler(decoder.SampleRate, sampleRate);
+        }
+        catch (Exception e)
+        {
+            decoder.Dispose();
+            if (IsInternal(e)) throw Internal(e);
+            throw;
+        }
     }
+
+    // Decoders raise AudioDecodeException for the damage they know of; anything else thrown while
+    // decoding (a library's internal error on damaged data) becomes one, with a reason a person can read.
+    static bool IsInternal(Exception e) => e is not AudioDecodeException && AudioDecodeException.IsPerFile(e);
+
+    AudioDecodeException Internal(Exception e) => new(Path, AudioProblem.Corrupt, "corrupt: the decoder failed on damaged data", e);
 
     /// <summary>Fills <paramref name="output"/>; returns the samples written, 0 at the end of the file.</summary>
     public int Read(Span<float> output)
@@ -42,6 +73,7 @@ public sealed class AudioReader : IDisposable
             pendingOffset += n;
             written += n;
         }
+        SamplesRead += written;
         return written;
     }
 
@@ -51,17 +83,24 @@ public sealed class AudioReader : IDisposable
         pendingOffset = 0;
         while (pending.Count == 0 && !ended)
         {
-            int frames = decoder.Read(interleaved);
-            if (frames == 0)
+            try
             {
-                ended = true;
-                resampler?.Flush(pending);
-                break;
+                int frames = decoder.Read(interleaved);
+                if (frames == 0)
+                {
+                    ended = true;
+                    resampler?.Flush(pending);
+                    break;
+                }
+                Downmix(interleaved.AsSpan(0, frames * decoder.Channels), decoder.Channels, mono);
+                var chunk = mono.AsSpan(0, frames);
+                if (resampler is null) pending.AddRange(chunk);
+                else resampler.Process(chunk, pending);
             }
-            Downmix(interleaved.AsSpan(0, frames * decoder.Channels), decoder.Channels, mono);
-            var chunk = mono.AsSpan(0, frames);
-            if (resampler is null) pending.AddRange(chunk);
-            else resampler.Process(chunk, pending);
+            catch (Exception e) when (IsInternal(e))
+            {
+                throw Internal(e);
+            }
         }
         return pending.Count > 0;
     }
@@ -85,9 +124,13 @@ public sealed class AudioReader : IDisposable
     }
 
     /// <summary>Reads a whole file (or its first <paramref name="maxSamples"/> samples) into memory.</summary>
-    public static Waveform Load(string path, int sampleRate = Waveform.PaperSampleRate, long maxSamples = long.MaxValue)
+    public static Waveform Load(string path, int sampleRate = Waveform.PaperSampleRate, long maxSamples = long.MaxValue) =>
+        Load(path, sampleRate, maxSamples, out _);
+
+    /// <summary>As <see cref="Load(string, int, long)"/>, naming what was left out of a damaged file (null if nothing was).</summary>
+    public static Waveform Load(string path, int sampleRate, long maxSamples, out AudioDamage? damage, CancellationToken cancel = default)
     {
-        using var reader = new AudioReader(path, sampleRate);
+        using var reader = new AudioReader(path, sampleRate, cancel);
         var samples = new List<float>();
         var buffer = new float[ChunkFrames];
         while (samples.Count < maxSamples)
@@ -96,6 +139,7 @@ public sealed class AudioReader : IDisposable
             if (n == 0) break;
             samples.AddRange(buffer.AsSpan(0, n));
         }
+        damage = reader.Damage;
         return new Waveform(samples.ToArray(), sampleRate);
     }
 

@@ -8,4 +8,7 @@ public interface IAudioDecoder : IDisposable
 
     /// <summary>Fills <paramref name="interleaved"/> with whole frames; returns the frames read, 0 at the end.</summary>
     int Read(Span<float> interleaved);
+
+    /// <summary>What was left out of a damaged file so far (null while nothing was): the file is then "recovered".</summary>
+    AudioDamage? Damage { get; }
 }

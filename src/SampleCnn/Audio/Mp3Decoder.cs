@@ -6,6 +6,8 @@ namespace SampleCnn.Audio;
 /// MP3 (MPEG-1/2/2.5 layers I-III): <see cref="Mp3FrameScanner"/> checks the frame structure, then
 /// frames are read one at a time and decoded by NLayer's frame decoder. The clip is the sample range
 /// the scanner names (LAME gapless trimming as ffmpeg applies it), so our samples line up with ffmpeg's.
+/// Damaged stretches the scanner skipped, and frames whose payload cannot be decoded (given as silence,
+/// as ffmpeg conceals them), make the file "recovered"; see <see cref="Damage"/>.
 /// </summary>
 public sealed class Mp3Decoder : IAudioDecoder
 {
@@ -18,9 +20,25 @@ public sealed class Mp3Decoder : IAudioDecoder
     private int decodedOffset, decodedCount;    // in samples of decoded[]
     private long nextSample;                     // per-channel index of decoded[decodedOffset]
     private int framesRead;
+    private int gapsPassed, badFrames;
+    private long bytesSkipped;
 
     public int SampleRate => layout.First.SampleRate;
     public int Channels => layout.First.Channels;
+
+    public AudioDamage? Damage
+    {
+        get
+        {
+            var end = framesRead == layout.Frames ? layout.End : null;
+            if (gapsPassed == 0 && badFrames == 0) return end;
+            var parts = new List<string>();
+            if (gapsPassed > 0) parts.Add($"corrupt: skipped {gapsPassed} damaged stretch(es) of {bytesSkipped:N0} bytes");
+            if (badFrames > 0) parts.Add($"{badFrames} undecodable frame(s) given as silence");
+            if (end is not null) parts.Add(end.Reason);
+            return new AudioDamage(AudioProblem.Corrupt, string.Join("; ", parts));
+        }
+    }
 
     public Mp3Decoder(string path, Stream stream)
     {
@@ -55,6 +73,11 @@ public sealed class Mp3Decoder : IAudioDecoder
     bool DecodeNextFrame()
     {
         if (framesRead == layout.Frames) return false;
+        for (; gapsPassed < layout.Gaps.Count && layout.Gaps[gapsPassed].BeforeFrame == framesRead; gapsPassed++)
+        {
+            stream.Position = layout.Gaps[gapsPassed].Position;
+            bytesSkipped += layout.Gaps[gapsPassed].Skipped;
+        }
         Span<byte> headerBytes = stackalloc byte[4];
         stream.ReadExactly(headerBytes);
         var header = Mp3FrameHeader.Parse(headerBytes) ?? throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt: frame {framesRead + 1} changed while reading");
@@ -65,13 +88,20 @@ public sealed class Mp3Decoder : IAudioDecoder
         try
         {
             decodedCount = frameDecoder.DecodeFrame(new Mp3Frame(header, frameBytes), decoded, 0);
-            decodedOffset = 0;
-            return true;
         }
-        catch (Exception e)
+        catch (Exception e) when (AudioDecodeException.IsPerFile(e))
         {
-            throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt MP3 frame {framesRead}: {e.Message}", e);
+            frameDecoder.Reset();
+            decodedCount = 0;
         }
+        if (decodedCount == 0) // a damaged payload, or bit reservoir data lost with a skipped frame: silence keeps the timing
+        {
+            badFrames++;
+            decodedCount = header.SampleCount * Channels;
+            Array.Clear(decoded, 0, decodedCount);
+        }
+        decodedOffset = 0;
+        return true;
     }
 
     public void Dispose() => stream.Dispose();

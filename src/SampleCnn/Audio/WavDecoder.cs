@@ -7,6 +7,7 @@ namespace SampleCnn.Audio;
 /// WAVE_FORMAT_EXTENSIBLE, any channel count. Streams the data chunk; never reads it whole.
 /// Written here rather than taken from NAudio because we need 64-bit float, streaming and one
 /// exception type for every malformed file. Scaling matches ffmpeg's (integer / 2^(bits-1)).
+/// A data chunk cut short (a truncated file) gives the whole frames the file holds, as ffmpeg does.
 /// </summary>
 public sealed class WavDecoder : IAudioDecoder
 {
@@ -19,6 +20,9 @@ public sealed class WavDecoder : IAudioDecoder
     private readonly int blockAlign;
     private long remainingBytes;
     private byte[] buffer = [];
+    private readonly AudioDamage? cut; // known from the header, reported once the reading gets there
+
+    public AudioDamage? Damage { get; private set; }
 
     public int SampleRate { get; }
     public int Channels { get; }
@@ -34,11 +38,12 @@ public sealed class WavDecoder : IAudioDecoder
         if (!header.Supported)
             throw new AudioDecodeException(path, AudioProblem.UnsupportedCodec, $"unsupported WAV codec (format tag 0x{header.Tag:X4}, {header.Bits} bits); install ffmpeg to decode it");
         (SampleRate, Channels, bits, isFloat, blockAlign) = (header.Rate, header.Channels, header.Bits, header.Tag == TagFloat, header.BlockAlign);
-        remainingBytes = header.DataBytes;
+        remainingBytes = header.DataBytes / blockAlign * blockAlign;
         Frames = header.DataBytes / blockAlign;
+        cut = header.Damage;
     }
 
-    readonly record struct Header(ushort Tag, int Channels, int Rate, int Bits, int BlockAlign, long DataBytes)
+    readonly record struct Header(ushort Tag, int Channels, int Rate, int Bits, int BlockAlign, long DataBytes, AudioDamage? Damage = null)
     {
         public bool Supported => Tag == TagPcm && Bits is 8 or 16 or 24 or 32 || Tag == TagFloat && Bits is 32 or 64;
     }
@@ -73,8 +78,11 @@ public sealed class WavDecoder : IAudioDecoder
             {
                 if (format is not { } f) throw new AudioDecodeException(path, AudioProblem.Corrupt, "corrupt: data chunk before fmt chunk");
                 var available = stream.Length - bodyStart;
-                if (size > available) throw new AudioDecodeException(path, AudioProblem.Truncated, $"truncated: data chunk declares {size} bytes, the file holds {available}");
-                if (size % f.BlockAlign != 0) throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt: data chunk of {size} bytes is not a whole number of {f.BlockAlign}-byte frames");
+                if (available < f.BlockAlign) throw new AudioDecodeException(path, AudioProblem.Truncated, "truncated: no whole sample frame in the data chunk");
+                if (size > available)
+                    return f with { DataBytes = available, Damage = new AudioDamage(AudioProblem.Truncated, $"truncated: the data chunk declares {size:N0} bytes, the file holds {available:N0}") };
+                if (size % f.BlockAlign != 0)
+                    return f with { DataBytes = size, Damage = new AudioDamage(AudioProblem.Corrupt, $"corrupt: the data chunk of {size:N0} bytes ends inside a {f.BlockAlign}-byte frame") };
                 return f with { DataBytes = size };
             }
             long next = bodyStart + size + (size & 1);
@@ -96,7 +104,7 @@ public sealed class WavDecoder : IAudioDecoder
             tag = BinaryPrimitives.ReadUInt16LittleEndian(fmt.AsSpan(24)); // first two bytes of the sub-format GUID
         }
         if (channels < 1 || channels > 256) throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt: {channels} channels");
-        if (rate < 1000 || rate > 768_000) throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt: sample rate {rate} Hz");
+        AudioDecoders.CheckSampleRate(path, rate);
         if ((tag == TagPcm || tag == TagFloat) && blockAlign != channels * (bits / 8))
             throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt: block align {blockAlign} does not match {channels} channels of {bits} bits");
         if (blockAlign < 1) throw new AudioDecodeException(path, AudioProblem.Corrupt, "corrupt: block align 0");
@@ -106,11 +114,21 @@ public sealed class WavDecoder : IAudioDecoder
     public int Read(Span<float> interleaved)
     {
         int frames = (int)Math.Min(interleaved.Length / Channels, remainingBytes / blockAlign);
-        if (frames == 0) return 0;
+        if (frames == 0)
+        {
+            Damage ??= cut;
+            return 0;
+        }
         int bytes = frames * blockAlign;
         if (buffer.Length < bytes) buffer = new byte[bytes];
-        if (stream.ReadAtLeast(buffer.AsSpan(0, bytes), bytes, throwOnEndOfStream: false) < bytes)
-            throw new AudioDecodeException(path, AudioProblem.Truncated, "truncated: the file ended inside the data chunk");
+        int got = stream.ReadAtLeast(buffer.AsSpan(0, bytes), bytes, throwOnEndOfStream: false);
+        if (got < bytes) // the file shrank while being read
+        {
+            Damage = new AudioDamage(AudioProblem.Truncated, "truncated: the file ended inside the data chunk while being read");
+            frames = got / blockAlign;
+            bytes = frames * blockAlign;
+            remainingBytes = bytes;
+        }
         remainingBytes -= bytes;
         Convert(buffer.AsSpan(0, bytes), interleaved[..(frames * Channels)]);
         return frames;

@@ -12,5 +12,6 @@ public sealed record PrepareOptions(int SampleRate = Audio.Waveform.PaperSampleR
 /// <summary>Progress of a prepare: clips done of the total in this listing, and those done before a resume.</summary>
 public readonly record struct PrepareProgress(int Done, int Total, int Resumed, int Skipped);
 
-/// <summary>What a prepare did: the finished store's manifest and everything it left out.</summary>
-public sealed record PrepareReport(StoreManifest Manifest, DatasetListing Listing, IReadOnlyList<SkippedItem> Unreadable, int Resumed);
+/// <summary>What a prepare did: the finished store's manifest, everything it left out, and the damaged files it kept part of.</summary>
+public sealed record PrepareReport(StoreManifest Manifest, DatasetListing Listing, IReadOnlyList<SkippedItem> Unreadable, int Resumed,
+    IReadOnlyList<SkippedItem> Recovered);

@@ -15,7 +15,7 @@ public static class StoreWriter
 {
     sealed record Request(string Source, string[] Tags, int SampleRate, long? MaxClipSamples, int Clips, string ClipsSha256);
 
-    sealed record Decoded(short[]? Samples, string? Error);
+    sealed record Decoded(short[]? Samples, string? Error, string? Recovered);
 
     public static PrepareReport Prepare(DatasetListing listing, string folder, PrepareOptions options,
         IProgress<PrepareProgress>? progress = null, CancellationToken cancel = default)
@@ -49,7 +49,7 @@ public static class StoreWriter
                         pending.Enqueue(Task.Run(async () =>
                         {
                             await gate.WaitAsync(cancel);
-                            try { return Decode(clip, options); }
+                            try { return Decode(clip, options, cancel); }
                             finally { gate.Release(); }
                         }, cancel));
                     }
@@ -62,7 +62,7 @@ public static class StoreWriter
                     {
                         samples.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(pcm.AsSpan()));
                         samples.Flush(flushToDisk: true);
-                        entry = new StoredClip(source.Id, source.Split, source.Tags, source.AudioPath, offset, pcm.Length);
+                        entry = new StoredClip(source.Id, source.Split, source.Tags, source.AudioPath, offset, pcm.Length, Recovered: decoded.Recovered);
                         offset += pcm.Length;
                     }
                     else
@@ -85,23 +85,26 @@ public static class StoreWriter
 
         var manifest = WriteManifest(folder, listing, options, done);
         var unreadable = done.Where(c => c.Skipped is not null).Select(c => new SkippedItem(c.Source, c.Skipped!)).ToList();
-        return new PrepareReport(manifest, listing, unreadable, resumed);
+        var recovered = done.Where(c => c.Recovered is not null).Select(c => new SkippedItem(c.Source, c.Recovered!)).ToList();
+        return new PrepareReport(manifest, listing, unreadable, resumed, recovered);
     }
 
-    static Decoded Decode(ClipSource clip, PrepareOptions options)
+    // Whatever goes wrong with one file is recorded against it and the prepare goes on; only cancellation
+    // and faults of the process itself stop it.
+    static Decoded Decode(ClipSource clip, PrepareOptions options, CancellationToken cancel)
     {
         try
         {
-            var waveform = AudioReader.Load(clip.AudioPath, options.SampleRate, options.MaxClipSamples ?? long.MaxValue);
-            if (waveform.Samples.Length == 0) return new Decoded(null, "no audio samples");
+            var waveform = AudioReader.Load(clip.AudioPath, options.SampleRate, options.MaxClipSamples ?? long.MaxValue, out var damage, cancel);
+            if (waveform.Samples.Length == 0) return new Decoded(null, damage is null ? "no audio samples" : $"{damage.Reason}; no audio before the damage", null);
             var pcm = new short[waveform.Samples.Length];
             for (int i = 0; i < pcm.Length; i++)
                 pcm[i] = (short)Math.Clamp(MathF.Round(waveform.Samples[i] * 32768f), short.MinValue, short.MaxValue);
-            return new Decoded(pcm, null);
+            return new Decoded(pcm, null, damage?.Describe(waveform.Duration.TotalSeconds));
         }
-        catch (AudioDecodeException e)
+        catch (Exception e) when (AudioDecodeException.IsPerFile(e))
         {
-            return new Decoded(null, e.Message[(e.Path.Length + 2)..]);
+            return new Decoded(null, AudioDecodeException.ReasonFor(e), null);
         }
     }
 

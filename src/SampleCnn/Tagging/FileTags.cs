@@ -2,10 +2,12 @@ namespace SampleCnn.Tagging;
 
 /// <summary>
 /// The tags of one file: per-segment sigmoid scores [Segments, Tags] (the taggram) and the clip's scores
-/// (their mean). <see cref="Error"/> is set, and the scores empty, when the file could not be decoded.
+/// (their mean). <see cref="Error"/> is set, and the scores empty, when the file could not be decoded, even
+/// if it failed part way. <see cref="Recovered"/> is set when a damaged file was tagged from the audio that
+/// could be decoded: what was lost and how much was kept.
 /// </summary>
 public sealed record FileTags(string Path, IReadOnlyList<string> Tags, float[] ClipScores, float[] SegmentScores, int Segments,
-    double SegmentSeconds, double HopSeconds, bool Padded, string? Error)
+    double SegmentSeconds, double HopSeconds, bool Padded, string? Error, string? Recovered = null)
 {
     public bool Failed => Error is not null;
 

@@ -58,7 +58,8 @@ public sealed class Tagger
 
     abstract record Item(int File);
     sealed record Piece(int File, float[] Samples) : Item(File);
-    sealed record End(int File, int Segments, bool Padded, string? Error) : Item(File);
+    /// <summary>A file's last item: the segments queued for it, and why it failed (its scores are then dropped) or what was recovered.</summary>
+    sealed record End(int File, int Segments, bool Padded, string? Error, string? Recovered) : Item(File);
 
     sealed class Pending(string path)
     {
@@ -66,7 +67,7 @@ public sealed class Tagger
         public List<float> Scores = new();
         public int Scored, Segments = -1;
         public bool Padded;
-        public string? Error;
+        public string? Error, Recovered;
         public bool Complete => Segments >= 0 && Scored == Segments;
     }
 
@@ -91,7 +92,7 @@ public sealed class Tagger
                     if (batch.Count == options.BatchSize) Score(batch, pending);
                 }
                 else if (item is End end)
-                    (pending[end.File].Segments, pending[end.File].Padded, pending[end.File].Error) = (end.Segments, end.Padded, end.Error);
+                    (pending[end.File].Segments, pending[end.File].Padded, pending[end.File].Error, pending[end.File].Recovered) = (end.Segments, end.Padded, end.Error, end.Recovered);
                 // A file is complete once all its segments are scored; results go out in file order.
                 for (; emitted < pending.Count && pending[emitted].Complete; emitted++)
                     yield return Result(pending[emitted], plan);
@@ -115,23 +116,24 @@ public sealed class Tagger
             {
                 int segments = 0;
                 bool padded = false;
-                string? error = null;
+                string? error = null, recovered = null;
                 try
                 {
-                    using var reader = new AudioReader(files[f], ModelSpec.SampleRate);
+                    using var reader = new AudioReader(files[f], ModelSpec.SampleRate, cancel);
                     foreach (var segment in Segmenter.Cut(reader, plan))
                     {
                         queue.Add(new Piece(f, segment.Samples), cancel);
                         segments++;
                         padded |= segment.Padded;
                     }
-                    if (segments == 0) error = "no audio samples";
+                    if (segments == 0) error = reader.Damage is { } d ? $"{d.Reason}; no audio before the damage" : "no audio samples";
+                    else recovered = reader.Damage?.Describe((double)reader.SamplesRead / reader.SampleRate);
                 }
-                catch (AudioDecodeException e)
+                catch (Exception e) when (AudioDecodeException.IsPerFile(e)) // a failure part way fails the file; the others go on
                 {
-                    error = e.Message[(e.Path.Length + 2)..];
+                    error = AudioDecodeException.ReasonFor(e);
                 }
-                queue.Add(new End(f, error is null ? segments : 0, padded, error), cancel);
+                queue.Add(new End(f, segments, padded, error, recovered), cancel);
             }
         }
         catch (OperationCanceledException) { }
@@ -166,7 +168,7 @@ public sealed class Tagger
         var clip = new float[file.Error is null ? t : 0];
         for (int s = 0; s < segments; s++)
             for (int j = 0; j < t; j++) clip[j] += file.Scores[s * t + j] / segments;
-        return new FileTags(file.Path, tags, clip, file.Scores.ToArray(), segments,
-            (double)plan.Length / ModelSpec.SampleRate, (double)plan.Hop / ModelSpec.SampleRate, file.Padded, file.Error);
+        return new FileTags(file.Path, tags, clip, file.Error is null ? file.Scores.ToArray() : [], segments,
+            (double)plan.Length / ModelSpec.SampleRate, (double)plan.Hop / ModelSpec.SampleRate, file.Padded, file.Error, file.Recovered);
     }
 }
