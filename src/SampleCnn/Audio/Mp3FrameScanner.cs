@@ -16,8 +16,9 @@ public static class Mp3FrameScanner
     /// <summary>
     /// What the walk found. Audio frames start at <see cref="FirstFrame"/> (an Info frame is skipped);
     /// of their decoded samples, [<see cref="StartSample"/>, <see cref="EndSample"/>) are the clip.
+    /// <see cref="IntensityStereoFrames"/> counts frames that switch intensity stereo on.
     /// </summary>
-    public readonly record struct Layout(Mp3FrameHeader First, long FirstFrame, int Frames, long StartSample, long EndSample);
+    public readonly record struct Layout(Mp3FrameHeader First, long FirstFrame, int Frames, long StartSample, long EndSample, int IntensityStereoFrames);
 
     public static Layout Scan(string path, Stream stream)
     {
@@ -37,7 +38,7 @@ public static class Mp3FrameScanner
 
         Mp3FrameHeader? first = null;
         long firstFrame = position;
-        int frames = 0;
+        int frames = 0, intensityStereoFrames = 0;
         while (position < length)
         {
             var header = Mp3FrameHeader.Parse(head[..ReadAt(stream, position, head[..4])]);
@@ -52,11 +53,12 @@ public static class Mp3FrameScanner
                 throw new AudioDecodeException(path, AudioProblem.Truncated, $"truncated: frame {frames + 1} needs {position + h.Length - length} bytes past the end of the file");
             first ??= h;
             frames++;
+            if (h.IntensityStereo) intensityStereoFrames++;
             position += h.Length;
         }
         if (first is not { } s) throw new AudioDecodeException(path, AudioProblem.NotAudio, "not an MP3 file (no MPEG audio frames)");
 
-        var layout = new Layout(s, firstFrame, frames, 0, (long)frames * s.SampleCount);
+        var layout = new Layout(s, firstFrame, frames, 0, (long)frames * s.SampleCount, intensityStereoFrames);
         stream.Position = 0;
         return ApplyInfoFrame(stream, layout);
     }
