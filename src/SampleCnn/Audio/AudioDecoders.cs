@@ -98,7 +98,15 @@ public static class AudioDecoders
                     return new FfmpegDecoder(path, "this WAV codec", cancel);
                 }
             case AudioFormat.Mp3:
-                return new Mp3Decoder(path, stream);
+                try
+                {
+                    return new Mp3Decoder(path, stream);
+                }
+                catch (AudioDecodeException e) when (e.Problem == AudioProblem.UnsupportedCodec && FfmpegDecoder.Executable is not null)
+                {
+                    stream.Dispose();
+                    return new FfmpegDecoder(path, "MP3 with intensity stereo");
+                }
             case AudioFormat.OggVorbis:
                 return new VorbisDecoder(path, stream);
             case AudioFormat.Unknown when FfmpegDecoder.Executable is null:

@@ -14,6 +14,9 @@ public readonly record struct Mp3FrameHeader(
 
     public int Channels => ChannelModeBits == 3 ? 1 : 2;
 
+    /// <summary>Layer III joint stereo with the intensity-stereo extension on.</summary>
+    public bool IntensityStereo => Layer == 3 && ChannelModeBits == 1 && (ModeExtension & 1) == 1;
+
     /// <summary>Samples per channel the frame decodes to.</summary>
     public int SampleCount => Layer == 1 ? 384 : Layer == 3 && Version != Mpeg1 ? 576 : 1152;
 

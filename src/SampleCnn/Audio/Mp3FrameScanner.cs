@@ -22,10 +22,11 @@ public static class Mp3FrameScanner
     /// What the walk found. Audio frames start at <see cref="FirstFrame"/> (an Info frame is skipped);
     /// of their decoded samples, [<see cref="StartSample"/>, <see cref="EndSample"/>) are the clip.
     /// <see cref="Gaps"/> are the damaged stretches skipped between frames; <see cref="End"/> says how the
-    /// audio ended early (a cut-off frame, junk to the end), if it did.
+    /// audio ended early (a cut-off frame, junk to the end), if it did; <see cref="IntensityStereoFrames"/>
+    /// counts frames that switch intensity stereo on.
     /// </summary>
     public readonly record struct Layout(Mp3FrameHeader First, long FirstFrame, int Frames, long StartSample, long EndSample,
-        IReadOnlyList<Gap> Gaps, AudioDamage? End);
+        IReadOnlyList<Gap> Gaps, AudioDamage? End, int IntensityStereoFrames);
 
     public static Layout Scan(string path, Stream stream)
     {
@@ -45,7 +46,7 @@ public static class Mp3FrameScanner
 
         Mp3FrameHeader? first = null;
         long firstFrame = position;
-        int frames = 0;
+        int frames = 0, intensityStereoFrames = 0;
         var gaps = new List<Gap>();
         AudioDamage? end = null;
         while (position < length)
@@ -62,6 +63,7 @@ public static class Mp3FrameScanner
                 if (first is null) firstFrame = position;
                 first ??= header;
                 frames++;
+                if (header.Value.IntensityStereo) intensityStereoFrames++;
                 position += header!.Value.Length;
                 continue;
             }
@@ -78,7 +80,7 @@ public static class Mp3FrameScanner
         }
         if (first is not { } s) throw new AudioDecodeException(path, AudioProblem.NotAudio, "not an MP3 file (no MPEG audio frames)");
 
-        var layout = new Layout(s, firstFrame, frames, 0, (long)frames * s.SampleCount, gaps, end);
+        var layout = new Layout(s, firstFrame, frames, 0, (long)frames * s.SampleCount, gaps, end, intensityStereoFrames);
         stream.Position = 0;
         return ApplyInfoFrame(bytes, layout);
     }

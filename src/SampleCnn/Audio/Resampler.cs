@@ -3,20 +3,28 @@ using System.Numerics.Tensors;
 namespace SampleCnn.Audio;
 
 /// <summary>
-/// Band-limited streaming resampler for any pair of integer rates: polyphase FIR with a
-/// Kaiser-windowed sinc (one phase per output position of the reduced ratio L/M).
-/// Passband to 0.42 x the lower rate (9.26 kHz at 22050 Hz), stopband from its Nyquist frequency,
-/// 100 dB design attenuation. Output sample n lies exactly at input time n * inRate / outRate
-/// (zero-phase: the filter's delay is compensated), and N input samples give ceil(N * out / in)
-/// outputs. Hand-written because the libraries we may use resample whole signals only.
+/// Band-limited streaming resampler for any pair of integer rates, with the filter of the paper's
+/// pipeline (librosa's default resampler then, resampy's "kaiser_best"): a sinc cut off at 0.9476 x the
+/// lower Nyquist frequency, windowed by a Kaiser window (beta 14.77) over 64 of its zero crossings
+/// each side. Flat to 0.87 x the lower Nyquist frequency (9.6 kHz at 22050 Hz), -4.6 dB at 0.943 x.
+/// Polyphase: output n lies exactly at input time n * inRate / outRate (zero-phase), one tap row per
+/// output position of the reduced ratio L/M; when L rows would exceed <see cref="MaxTableLength"/>,
+/// fewer rows are kept and each output interpolates linearly between the two nearest.
+/// N input samples give ceil(N * out / in) outputs. Hand-written because the libraries we may use
+/// resample whole signals only.
 /// </summary>
 public sealed class Resampler
 {
-    const double PassbandEdge = 0.42, StopbandEdge = 0.5, AttenuationDb = 100;
+    const int ZeroCrossings = 64;
+    const double KaiserBeta = 14.769656459379492, Rolloff = 0.9475937167399596;
+
+    /// <summary>Most filter coefficients kept (4 MB); only beyond a 128:1 ratio do the 64 rows kept at least exceed it.</summary>
+    public const int MaxTableLength = 1 << 20;
 
     private readonly int up, down;     // L, M: output n reads input time n * M / L
-    private readonly int taps;          // per phase
-    private readonly float[] table;     // [phase * taps + tap]
+    private readonly int taps;          // per row
+    private readonly int rows;          // L when they fit, else fewer (plus one row for fraction 1)
+    private readonly float[] table;     // [row * taps + tap]
     private float[] history;            // input from absolute index historyStart
     private int historyCount;
     private long historyStart;
@@ -24,6 +32,9 @@ public sealed class Resampler
 
     public int InputRate { get; }
     public int OutputRate { get; }
+
+    /// <summary>Filter coefficients held (rows x taps per row).</summary>
+    public int TableLength => table.Length;
 
     public Resampler(int inputRate, int outputRate)
     {
@@ -33,21 +44,24 @@ public sealed class Resampler
         int g = (int)System.Numerics.BigInteger.GreatestCommonDivisor(inputRate, outputRate);
         (up, down) = (outputRate / g, inputRate / g);
 
-        // Filter in input-sample time: cutoff halfway through the transition band, relative to the input rate.
-        double lower = Math.Min(inputRate, outputRate);
-        double transition = (StopbandEdge - PassbandEdge) * lower / inputRate;  // cycles per input sample
-        double cutoff = (PassbandEdge + StopbandEdge) / 2 * lower / inputRate;
-        double beta = 0.1102 * (AttenuationDb - 8.7);
-        int halfWidth = (int)Math.Ceiling((AttenuationDb - 7.95) / (2.285 * 2 * Math.PI * transition) / 2);
+        // In input-sample time u the filter is scale * Rolloff * sinc(scale * Rolloff * u) * kaiser(scale * u / 64):
+        // scale stretches it by in/out when downsampling, so cutoff and window follow the lower rate.
+        double scale = Math.Min(1.0, (double)outputRate / inputRate);
+        int halfWidth = (int)Math.Ceiling(ZeroCrossings / scale);
         taps = 2 * halfWidth;
-        table = new float[up * taps];
-        for (int phase = 0; phase < up; phase++)
+        rows = (long)up * taps <= MaxTableLength ? up : Math.Max(64, MaxTableLength / taps - 1);
+        int stored = rows == up ? rows : rows + 1;
+        table = new float[stored * taps];
+        double besselBeta = BesselI0(KaiserBeta);
+        for (int row = 0; row < stored; row++)
         {
-            double fraction = (double)phase / up; // output time minus the integer input index
+            double fraction = (double)row / rows; // output time minus the integer input index
             for (int j = 0; j < taps; j++)
             {
                 double u = fraction - (j - halfWidth + 1); // distance from tap j to the output time
-                table[phase * taps + j] = (float)(2 * cutoff * Sinc(2 * cutoff * u) * Kaiser(u / halfWidth, beta));
+                double x = scale * u / ZeroCrossings;
+                if (Math.Abs(x) < 1)
+                    table[row * taps + j] = (float)(scale * Rolloff * Sinc(scale * Rolloff * u) * BesselI0(KaiserBeta * Math.Sqrt(1 - x * x)) / besselBeta);
             }
         }
         history = new float[Math.Max(4096, 2 * taps)];
@@ -57,8 +71,6 @@ public sealed class Resampler
     }
 
     static double Sinc(double x) => x == 0 ? 1 : Math.Sin(Math.PI * x) / (Math.PI * x);
-
-    static double Kaiser(double x, double beta) => Math.Abs(x) > 1 ? 0 : BesselI0(beta * Math.Sqrt(1 - x * x)) / BesselI0(beta);
 
     static double BesselI0(double x)
     {
@@ -95,9 +107,19 @@ public sealed class Resampler
             long position = produced * down;
             long index = position / up;                  // integer input index at or before the output time
             if (index + halfWidth >= available) break;   // needs input up to index + halfWidth
-            int phase = (int)(position % up);
+            int remainder = (int)(position % up);
             var window = history.AsSpan((int)(index - halfWidth + 1 - historyStart), taps);
-            output.Add(TensorPrimitives.Dot(window, table.AsSpan(phase * taps, taps)));
+            if (rows == up)
+                output.Add(TensorPrimitives.Dot(window, table.AsSpan(remainder * taps, taps)));
+            else
+            {
+                double at = (double)remainder * rows / up;
+                int row = (int)at;
+                float weight = (float)(at - row);
+                float below = TensorPrimitives.Dot(window, table.AsSpan(row * taps, taps));
+                float above = TensorPrimitives.Dot(window, table.AsSpan((row + 1) * taps, taps));
+                output.Add(below + weight * (above - below));
+            }
             produced++;
         }
         // Keep only what later outputs can still read.
