@@ -20,7 +20,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         [CommandOption("-m|--model <SPEC>")] [Description("Model spec (3^9, frame:729, mel:729, se:3^9, ...).")] [DefaultValue("3^9")]
         public string Model { get; init; } = "3^9";
 
-        [CommandOption("--resume")] [Description("Continue the run in --run from its last checkpoint (its config wins).")]
+        [CommandOption("--resume")] [Description("Continue the run in --run from its last checkpoint (its config wins, --threads included).")]
         public bool Resume { get; init; }
 
         [CommandOption("--init-from <FILE>")] [Description("Start from these weights: a checkpoint or a PyTorch state_dict (.pth).")]
@@ -48,6 +48,9 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         [CommandOption("--max-epochs <N>")] public int? MaxEpochs { get; init; }
         [CommandOption("--max-minutes <M>")] public double? MaxMinutes { get; init; }
 
+        [CommandOption("--checkpoint-minutes <M>")] [Description("Also checkpoint within an epoch this often: the most a kill loses.")] [DefaultValue(10.0)]
+        public double CheckpointMinutes { get; init; } = 10;
+
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Store) || string.IsNullOrWhiteSpace(Run) ? ValidationResult.Error("--store DIR and --run DIR are required") : ValidationResult.Success();
 
@@ -55,7 +58,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         {
             Model = Model, Seed = Seed, BatchSize = BatchSize, Momentum = Momentum, Nesterov = !NoNesterov, WeightDecay = WeightDecay,
             Dropout = Dropout, Patience = Patience, SegmentsPerClip = Segments == 0 ? null : Segments, SegmentHop = Hop,
-            MaxEpochs = MaxEpochs, MaxMinutes = MaxMinutes,
+            MaxEpochs = MaxEpochs, MaxMinutes = MaxMinutes, CheckpointMinutes = CheckpointMinutes,
             LearningRates = LearningRates.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .Select(r => double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"--learning-rates: '{r}' is not a number"))
                 .ToArray(),

@@ -38,10 +38,26 @@ public sealed class BatchLoader(SegmentStore store, Split split, SegmentPlan pla
     /// <summary>Segments per epoch.</summary>
     public int SegmentCount => segmentCount ??= clips.Sum(c => plan.SegmentsIn(c.Length));
 
-    /// <summary>Batches of one epoch; the order depends only on <paramref name="seed"/> and <paramref name="epoch"/>.</summary>
-    public IEnumerable<Batch> Epoch(int epoch, int batchSize, int seed, CancellationToken cancel = default)
+    /// <summary>
+    /// Batches per epoch. A last batch of a single segment joins the one before it (which then holds
+    /// <paramref name="batchSize"/> + 1): BatchNorm in training mode cannot normalise one value per channel
+    /// (the batch variance is undefined and the running variance turns NaN). Folding it in rather than
+    /// dropping it (PyTorch's drop_last) keeps every segment in every epoch, as the authors' Keras fit does.
+    /// </summary>
+    public int BatchCount(int batchSize)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be at least 1");
+        int full = SegmentCount / batchSize, rest = SegmentCount % batchSize;
+        return rest == 0 || (rest == 1 && full > 0) ? full : full + 1;
+    }
+
+    /// <summary>
+    /// Batches of one epoch from batch <paramref name="firstBatch"/> on (a resumed epoch skips those it
+    /// trained on); the order depends only on <paramref name="seed"/> and <paramref name="epoch"/>.
+    /// </summary>
+    public IEnumerable<Batch> Epoch(int epoch, int batchSize, int seed, CancellationToken cancel = default, int firstBatch = 0)
+    {
+        int batches = BatchCount(batchSize);
         var order = Shuffled(epoch, seed);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var queue = new BlockingCollection<Batch>(Prefetch);
@@ -49,8 +65,11 @@ public sealed class BatchLoader(SegmentStore store, Split split, SegmentPlan pla
         {
             try
             {
-                for (int start = 0; start < order.Length && !stop.IsCancellationRequested; start += batchSize)
-                    queue.Add(Assemble(order.AsSpan(start, Math.Min(batchSize, order.Length - start))), stop.Token);
+                for (int b = firstBatch; b < batches && !stop.IsCancellationRequested; b++)
+                {
+                    int start = b * batchSize;
+                    queue.Add(Assemble(order.AsSpan(start, b == batches - 1 ? order.Length - start : batchSize)), stop.Token);
+                }
             }
             catch (OperationCanceledException) { }
             finally { queue.CompleteAdding(); }

@@ -1,45 +1,46 @@
 using System.Text.Json;
 using SampleCnn.Data;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SampleCnn.Training;
 
-/// <summary>Where training stands after an epoch: enough, with the weights and optimizer state, to continue exactly.</summary>
+/// <summary>
+/// Where training stands after an epoch or in the middle of one: enough, with the weights and optimizer
+/// state, to continue exactly.
+/// </summary>
 /// <param name="Epoch">Epochs completed.</param>
 /// <param name="Stage">Index of the current learning-rate stage.</param>
 /// <param name="BestValidLoss">Lowest validation loss so far (the best checkpoint's).</param>
 /// <param name="EpochsWithoutImprovement">Epochs since the validation loss last improved.</param>
 /// <param name="Finished">Why training ended, or null while it goes on.</param>
-/// <param name="RngState">torch's generator state (dropout), base64.</param>
+/// <param name="InEpoch">Null at an epoch's end; in a mid-epoch checkpoint, how far epoch <c>Epoch + 1</c> got.</param>
 public sealed record TrainingState(string Model, string[] Tags, double Dropout, int Epoch, int Stage, double BestValidLoss,
-    int EpochsWithoutImprovement, string? Finished, string RngState);
+    int EpochsWithoutImprovement, string? Finished, EpochPosition? InEpoch = null);
+
+/// <summary>How far an epoch got: batches trained, the sum of their losses weighted by segments, segments, training seconds.</summary>
+public sealed record EpochPosition(int Batches, double LossSum, long Segments, double Seconds);
 
 /// <summary>
 /// A checkpoint file: the training state as JSON, then the model's and the optimizer's TorchSharp state.
-/// Written to a temporary file, flushed to disk and renamed, so a kill at any instant leaves the previous
-/// checkpoint or the new one, never a torn file.
+/// Replaced atomically (<see cref="AtomicFile"/>), so a kill at any instant leaves the previous checkpoint
+/// or the new one, never a torn file.
 /// </summary>
 public static class Checkpoint
 {
     const string Magic = "samplecnn-checkpoint-1";
 
-    public static void Save(string path, TrainingState state, TaggingCnn model, TorchSharp.Modules.SGD optimizer)
-    {
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        using (var writer = new BinaryWriter(file))
+    public static void Save(string path, TrainingState state, TaggingCnn model, TorchSharp.Modules.SGD optimizer) =>
+        AtomicFile.Write(path, stream =>
         {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
             writer.Write(JsonSerializer.Serialize(state, StoreManifest.Json));
             model.save(writer);
             optimizer.save_state_dict(writer);
-            writer.Flush();
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
-    }
+        });
 
     /// <summary>Reads the state only.</summary>
     public static TrainingState ReadState(string path)
@@ -85,13 +86,5 @@ public static class Checkpoint
         {
             throw new InvalidDataException($"{path}: not a SampleCnn checkpoint");
         }
-    }
-
-    public static string CaptureRng() => Convert.ToBase64String(get_rng_state().data<byte>().ToArray());
-
-    public static void RestoreRng(string state)
-    {
-        using var bytes = tensor(Convert.FromBase64String(state), dtype: ScalarType.Byte);
-        set_rng_state(bytes);
     }
 }

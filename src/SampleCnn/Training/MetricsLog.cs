@@ -1,4 +1,5 @@
 using System.Globalization;
+using SampleCnn.Platform;
 
 namespace SampleCnn.Training;
 
@@ -6,20 +7,13 @@ namespace SampleCnn.Training;
 public sealed record EpochMetrics(int Epoch, int Stage, double LearningRate, double TrainLoss, double ValidLoss,
     double ValidRocAuc, double ValidPrAuc, double Seconds, double SegmentsPerSecond);
 
-/// <summary>metrics.csv: one row per epoch, rewritten on resume so no epoch appears twice or goes missing.</summary>
+/// <summary>metrics.csv: one row per epoch, truncated on resume to the checkpoint's epochs so no epoch appears twice or goes missing.</summary>
 public static class MetricsLog
 {
     public const string Header = "epoch,stage,lr,train_loss,valid_loss,valid_roc_auc,valid_pr_auc,seconds,segments_per_second";
 
-    public static void Append(string path, EpochMetrics m)
-    {
-        if (!File.Exists(path)) File.WriteAllText(path, Header + "\n");
-        var line = string.Join(',', new object[] { m.Epoch, m.Stage, m.LearningRate, m.TrainLoss, m.ValidLoss, m.ValidRocAuc, m.ValidPrAuc, m.Seconds, m.SegmentsPerSecond }
-            .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
-        using var file = new FileStream(path, FileMode.Append, FileAccess.Write);
-        file.Write(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
-        file.Flush(flushToDisk: true);
-    }
+    /// <summary>Adds a row; the file is replaced whole (<see cref="AtomicFile"/>), so a kill never leaves a torn row.</summary>
+    public static void Append(string path, EpochMetrics m) => Write(path, [.. Read(path), m]);
 
     public static IReadOnlyList<EpochMetrics> Read(string path)
     {
@@ -28,14 +22,12 @@ public static class MetricsLog
     }
 
     /// <summary>Keeps the header and the rows of epochs up to <paramref name="epoch"/>; drops later or torn rows.</summary>
-    public static void TruncateAfter(string path, int epoch)
-    {
-        var kept = Read(path).Where(m => m.Epoch <= epoch).ToList();
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, Header + "\n");
-        foreach (var m in kept) Append(temporary, m);
-        File.Move(temporary, path, overwrite: true);
-    }
+    public static void TruncateAfter(string path, int epoch) => Write(path, Read(path).Where(m => m.Epoch <= epoch).ToList());
+
+    // Doubles are written in their shortest round-trip form, so rewriting the rows read back keeps them bit for bit.
+    static void Write(string path, IEnumerable<EpochMetrics> rows) =>
+        AtomicFile.WriteAllText(path, string.Concat(rows.Select(m => string.Join(',', new object[] { m.Epoch, m.Stage, m.LearningRate, m.TrainLoss, m.ValidLoss, m.ValidRocAuc, m.ValidPrAuc, m.Seconds, m.SegmentsPerSecond }
+            .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))) + "\n").Prepend(Header + "\n")));
 
     static EpochMetrics Parse(string line)
     {

@@ -4,6 +4,7 @@ using SampleCnn.Audio;
 using SampleCnn.Data;
 using SampleCnn.Evaluation;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,46 +23,55 @@ public static class Trainer
         options.Validate();
         var spec = ModelSpec.Parse(options.Model);
         var tags = store.Vocabulary.Tags.ToArray();
+        if (resume && !File.Exists(run.Config)) throw new FileNotFoundException($"{run.Config}: nothing to resume (no run was started in this folder)");
+        using var writerLock = WriterLock.Acquire(run.Path, "run folder");
         if (resume)
         {
-            if (!File.Exists(run.Last)) throw new FileNotFoundException($"{run.Last}: nothing to resume (no last checkpoint in the run folder)");
             var saved = JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(run.Config), StoreManifest.Json)!;
-            options = saved with { MaxEpochs = options.MaxEpochs ?? saved.MaxEpochs, MaxMinutes = options.MaxMinutes };
+            options = saved with { MaxEpochs = options.MaxEpochs ?? saved.MaxEpochs, MaxMinutes = options.MaxMinutes, CheckpointMinutes = options.CheckpointMinutes };
+            if (options.Threads is { } threads) set_num_threads(threads);
             spec = ModelSpec.Parse(options.Model);
         }
         else
         {
-            if (Directory.Exists(run.Path) && Directory.EnumerateFileSystemEntries(run.Path).Any())
-                throw new IOException($"{run.Path}: the run folder is not empty; use --resume to continue it, or another folder");
-            Directory.CreateDirectory(run.Path);
-            options = options with { Store = Path.GetFullPath(store.Folder) };
-            StoreWriter.WriteAtomically(run.Config, JsonSerializer.Serialize(options with { MaxMinutes = null }, StoreManifest.Json));
+            if (File.Exists(run.Config)) throw new IOException($"{run.Path}: a run was started in this folder; use --resume to continue it, or another folder");
+            if (!run.IsEmpty) throw new IOException($"{run.Path}: the run folder is not empty; use another folder");
+            options = options with
+            {
+                Store = Path.GetFullPath(store.Folder),
+                InitFrom = initFrom is null ? null : Path.GetFullPath(initFrom),
+                Threads = get_num_threads(),
+            };
+            AtomicFile.WriteAllText(run.Config, JsonSerializer.Serialize(options with { MaxMinutes = null }, StoreManifest.Json));
         }
 
         manual_seed(options.Seed);
         using var model = new TaggingCnn(spec, tags.Length, options.Dropout);
         model.to(device);
         var optimizer = NewOptimizer(model, options, options.LearningRates[0]);
-        var state = new TrainingState(spec.ToString(), tags, options.Dropout, 0, 0, double.PositiveInfinity, 0, null, Checkpoint.CaptureRng());
+        var state = new TrainingState(spec.ToString(), tags, options.Dropout, 0, 0, double.PositiveInfinity, 0, null);
 
-        if (resume)
+        if (resume && File.Exists(run.Last))
         {
             var saved = Checkpoint.ReadState(run.Last);
             store.Vocabulary.RequireSame(saved.Tags, store.Folder, "run's");
             optimizer = NewOptimizer(model, options, options.LearningRates[saved.Stage]);
             state = Checkpoint.Load(run.Last, model, optimizer);
-            Checkpoint.RestoreRng(state.RngState);
             MetricsLog.TruncateAfter(run.Metrics, state.Epoch);
             if (state.Finished == LearningRateStages.LastStageEnded) return new TrainingResult(state, MetricsLog.Read(run.Metrics), run.Path);
             state = state with { Finished = null };
         }
-        else if (initFrom is not null)
-            InitialWeights.Load(initFrom, model, tags);
+        else
+        {
+            // A new run, or one killed before its first checkpoint: start from scratch with the recorded options.
+            if (resume) MetricsLog.TruncateAfter(run.Metrics, 0);
+            if (options.InitFrom is not null) InitialWeights.Load(options.InitFrom, model, tags);
+        }
 
         var plan = new SegmentPlan((int)spec.InputSamples, options.SegmentsPerClip, options.SegmentHop ?? (int)spec.InputSamples);
         var train = new BatchLoader(store, Split.Train, plan);
         var valid = new BatchLoader(store, Split.Valid, plan);
-        if (train.SegmentCount == 0) throw new InvalidDataException($"{store.Folder}: the train split has no segments for {spec}");
+        if (train.SegmentCount < 2) throw new InvalidDataException($"{store.Folder}: the train split has {train.SegmentCount} segments for {spec}; BatchNorm needs at least 2");
         if (valid.SegmentCount == 0) throw new InvalidDataException($"{store.Folder}: the valid split has no segments for {spec}");
 
         var board = utils.tensorboard.SummaryWriter(run.TensorBoard);
@@ -77,16 +87,15 @@ public static class Trainer
             int epoch = state.Epoch + 1;
             double rate = options.LearningRates[state.Stage];
             foreach (var group in optimizer.ParamGroups) group.LearningRate = rate; // the stage sets the rate, also after a resume
-            var clock = Stopwatch.StartNew();
-            double trainLoss = TrainEpoch(model, optimizer, train, options, device, epoch, state.Stage, rate, progress, cancel);
-            double seconds = clock.Elapsed.TotalSeconds;
-            progress?.Report(new TrainingProgress(epoch, state.Stage, rate, 0, 0, trainLoss, train.SegmentCount / seconds, Validating: true));
+            var trained = TrainEpoch(model, optimizer, train, options, device, state, rate, partial => Checkpoint.Save(run.Last, partial, model, optimizer), progress, cancel);
+            double trainLoss = trained.LossSum / trained.Segments;
+            progress?.Report(new TrainingProgress(epoch, state.Stage, rate, 0, 0, trainLoss, train.SegmentCount / trained.Seconds, Validating: true));
+            var validation = Stopwatch.StartNew();
             var predictions = ClipPredictions.Compute(model, valid, device, cancel: cancel);
             var metrics = predictions.ClipMetrics(store.Vocabulary);
-            if (!double.IsFinite(predictions.Loss)) throw new TrainingDivergedException(epoch, 0, predictions.Loss);
+            if (!double.IsFinite(predictions.Loss)) throw new TrainingDivergedException(epoch, predictions.Loss);
 
-            var (next, decision) = LearningRateStages.After(state with { Epoch = epoch }, predictions.Loss, options.Patience, options.LearningRates.Length);
-            next = next with { RngState = Checkpoint.CaptureRng() };
+            var (next, decision) = LearningRateStages.After(state with { Epoch = epoch, InEpoch = null }, predictions.Loss, options.Patience, options.LearningRates.Length);
             if (decision == LearningRateStages.Decision.NewBest) Checkpoint.Save(run.Best, next, model, optimizer);
             if (decision == LearningRateStages.Decision.NextStage)
             {
@@ -97,8 +106,9 @@ public static class Trainer
             if (options.MaxEpochs is { } maxEpochs && epoch >= maxEpochs && next.Finished is null) next = next with { Finished = $"--max-epochs {maxEpochs} reached" };
             if (options.MaxMinutes is { } minutes && invocation.Elapsed.TotalMinutes >= minutes && next.Finished is null) next = next with { Finished = $"--max-minutes {minutes} reached" };
 
+            // A kill between these two writes leaves a row the checkpoint does not cover: a resume drops it and redoes the epoch.
             var row = new EpochMetrics(epoch, state.Stage, rate, trainLoss, predictions.Loss, metrics.MacroRocAuc, metrics.MacroAveragePrecision,
-                Math.Round(clock.Elapsed.TotalSeconds, 3), Math.Round(train.SegmentCount / seconds, 2));
+                Math.Round(trained.Seconds + validation.Elapsed.TotalSeconds, 3), Math.Round(train.SegmentCount / trained.Seconds, 2));
             MetricsLog.Append(run.Metrics, row);
             Checkpoint.Save(run.Last, next, model, optimizer);
             board.add_scalar("loss/train", (float)trainLoss, epoch);
@@ -114,30 +124,46 @@ public static class Trainer
     static TorchSharp.Modules.SGD NewOptimizer(TaggingCnn model, TrainingOptions options, double rate) =>
         optim.SGD(model.parameters(), rate, momentum: options.Momentum, nesterov: options.Nesterov, weight_decay: options.WeightDecay);
 
-    static double TrainEpoch(TaggingCnn model, TorchSharp.Modules.SGD optimizer, BatchLoader loader, TrainingOptions options, Device device,
-        int epoch, int stage, double rate, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+    /// <summary>
+    /// Trains epoch <c>state.Epoch + 1</c> from where <c>state.InEpoch</c> left it, handing a mid-epoch state to
+    /// <paramref name="checkpoint"/> every <see cref="TrainingOptions.CheckpointMinutes"/>; returns the whole epoch's position.
+    /// </summary>
+    static EpochPosition TrainEpoch(TaggingCnn model, TorchSharp.Modules.SGD optimizer, BatchLoader loader, TrainingOptions options, Device device,
+        TrainingState state, double rate, Action<TrainingState> checkpoint, IProgress<TrainingProgress>? progress, CancellationToken cancel)
     {
         model.train();
-        double lossSum = 0;
-        long seen = 0;
-        int batches = (loader.SegmentCount + options.BatchSize - 1) / options.BatchSize, index = 0;
+        int epoch = state.Epoch + 1, batches = loader.BatchCount(options.BatchSize);
+        var done = state.InEpoch ?? new EpochPosition(0, 0, 0, 0);
+        int index = done.Batches;
+        double lossSum = done.LossSum;
+        long seen = done.Segments;
         var clock = Stopwatch.StartNew();
-        foreach (var batch in loader.Epoch(epoch, options.BatchSize, options.Seed, cancel))
+        var sinceCheckpoint = Stopwatch.StartNew();
+        foreach (var batch in loader.Epoch(epoch, options.BatchSize, options.Seed, cancel, firstBatch: index))
         {
             index++;
             using var pause = Platform.GcPause.Begin();
             using var scope = NewDisposeScope();
+            // Dropout draws from a generator seeded per batch from (seed, epoch, batch) instead of one carried
+            // along: a run resumed at any batch draws the same masks, on CUDA too (torch's manual_seed seeds
+            // the CPU and CUDA generators; TorchSharp cannot read the CUDA generator's state to save it).
+            manual_seed(Seeds.Derive(Seeds.Derive(options.Seed, epoch), index)).Dispose(); // the handle only refers to the default generator
             var (inputs, targets) = batch.ToTensors(device);
             optimizer.zero_grad();
             var loss = nn.functional.binary_cross_entropy_with_logits(model.Logits(inputs), targets);
             var value = loss.item<float>();
-            if (!float.IsFinite(value)) throw new TrainingDivergedException(epoch, index, value);
+            if (!float.IsFinite(value)) throw new TrainingDivergedException(epoch, index, batches, batch.Count, value);
             loss.backward();
             optimizer.step();
             lossSum += value * batch.Count;
             seen += batch.Count;
-            progress?.Report(new TrainingProgress(epoch, stage, rate, index, batches, lossSum / seen, seen / clock.Elapsed.TotalSeconds, Validating: false));
+            progress?.Report(new TrainingProgress(epoch, state.Stage, rate, index, batches, lossSum / seen, (seen - done.Segments) / clock.Elapsed.TotalSeconds, Validating: false));
+            if (sinceCheckpoint.Elapsed.TotalMinutes >= options.CheckpointMinutes)
+            {
+                checkpoint(state with { InEpoch = new EpochPosition(index, lossSum, seen, done.Seconds + clock.Elapsed.TotalSeconds) });
+                sinceCheckpoint.Restart();
+            }
         }
-        return lossSum / seen;
+        return new EpochPosition(index, lossSum, seen, done.Seconds + clock.Elapsed.TotalSeconds);
     }
 }

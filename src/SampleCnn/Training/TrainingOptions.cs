@@ -32,9 +32,18 @@ public sealed record TrainingOptions
     /// <summary>Stop after the epoch that passes this many minutes of this invocation.</summary>
     public double? MaxMinutes { get; init; }
 
+    /// <summary>Also checkpoint within an epoch after this many minutes since the last checkpoint: the most a kill loses.</summary>
+    public double CheckpointMinutes { get; init; } = 10;
+
+    /// <summary>torch's CPU threads (recorded by the trainer and reused on resume: the thread count can change the sums' rounding).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>The weights the run started from (recorded by the trainer, so a run killed before its first checkpoint restarts from them).</summary>
+    public string? InitFrom { get; init; }
+
     public void Validate()
     {
-        if (BatchSize < 1) throw new ArgumentException($"--batch-size {BatchSize}: must be at least 1");
+        if (BatchSize < 2) throw new ArgumentException($"--batch-size {BatchSize}: must be at least 2 (BatchNorm cannot train on one segment)");
         if (LearningRates.Length == 0 || LearningRates.Any(r => !(r > 0))) throw new ArgumentException("--learning-rates: give one or more positive rates");
         if (Patience < 1) throw new ArgumentException($"--patience {Patience}: must be at least 1");
         if (Dropout is < 0 or >= 1) throw new ArgumentException($"--dropout {Dropout}: must be in [0, 1)");
@@ -44,5 +53,6 @@ public sealed record TrainingOptions
         if (SegmentHop is < 1) throw new ArgumentException($"--hop {SegmentHop}: must be at least 1");
         if (MaxEpochs is < 1) throw new ArgumentException($"--max-epochs {MaxEpochs}: must be at least 1");
         if (MaxMinutes is <= 0) throw new ArgumentException($"--max-minutes {MaxMinutes}: must be positive");
+        if (!(CheckpointMinutes > 0)) throw new ArgumentException($"--checkpoint-minutes {CheckpointMinutes}: must be positive");
     }
 }

@@ -47,6 +47,37 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void TrainKilledAtAnyInstantResumesToTheSameMetrics()
+    {
+        using var scratch = new Fixtures.Scratch();
+        var store = TinyDataset.Create(scratch.Folder, clips: 24);
+        string[] Train(string run) => ["train", "--store", store, "--model", "3^5", "--run", run, "--max-epochs", "2", "--seed", "5",
+            "--device", "cpu", "--threads", "1", "--checkpoint-minutes", "0.0001"]; // a checkpoint after about every batch
+        // metrics.csv without its two wall-clock columns (seconds, segments per second), compared as text.
+        static string[] Losses(string run) => File.ReadLines(Path.Combine(run, "metrics.csv")).Select(l => string.Join(',', l.Split(',').Take(7))).ToArray();
+
+        var whole = Path.Combine(scratch.Folder, "whole");
+        var (code, error) = ChildProcess.Run(Train(whole));
+        Assert.True(code == 0, error);
+        Assert.Equal(3, Losses(whole).Length);
+
+        var instants = new (string Name, Func<string, bool> Reached)[]
+        {
+            ("first-epoch", run => File.Exists(Path.Combine(run, "config.json"))),
+            ("checkpoint-write", run => File.Exists(Path.Combine(run, "last.ckpt.tmp"))),
+            ("second-epoch", run => File.Exists(Path.Combine(run, "metrics.csv"))),
+        };
+        foreach (var (name, reached) in instants)
+        {
+            var run = Path.Combine(scratch.Folder, name);
+            Assert.True(ChildProcess.KillWhen(() => reached(run), Train(run)), $"{name}: the run ended before it could be killed");
+            (code, error) = ChildProcess.Run("train", "--store", store, "--run", run, "--resume");
+            Assert.True(code == 0, $"{name}: {error}");
+            Assert.Equal(Losses(whole), Losses(run));
+        }
+    }
+
+    [Fact]
     public void BadTrainingOptionsAreOneLineUsageErrors()
     {
         var (code, _, error) = Run("train", "--store", "/x", "--run", "/y", "--learning-rates", "0.01,fast");

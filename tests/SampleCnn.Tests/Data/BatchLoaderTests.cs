@@ -62,6 +62,26 @@ public sealed class BatchLoaderTests : IDisposable
     }
 
     [Fact]
+    public void ALoneLastSegmentJoinsThePreviousBatch()
+    {
+        // 50 = 7 x 7 + 1: a last batch of one segment would leave BatchNorm one value per channel.
+        var loader = new BatchLoader(store, Split.Train, Plan);
+        Assert.Equal([7, 7, 7, 7, 7, 7, 8], loader.Epoch(0, 7, 7).Select(b => b.Count));
+        Assert.Equal(7, loader.BatchCount(7));
+        Assert.Equal([23, 23, 4], loader.Epoch(0, 23, 7).Select(b => b.Count));
+    }
+
+    [Fact]
+    public void AnEpochCanStartAtAnyBatch()
+    {
+        var loader = new BatchLoader(store, Split.Train, Plan);
+        var whole = loader.Epoch(3, 7, 7).ToList();
+        var tail = loader.Epoch(3, 7, 7, firstBatch: 4).ToList();
+        Assert.Equal(whole.Skip(4).Select(b => b.Samples), tail.Select(b => b.Samples));
+        Assert.Empty(loader.Epoch(3, 7, 7, firstBatch: 7));
+    }
+
+    [Fact]
     public void StoppingEarlyEndsTheBackgroundReader()
     {
         var loader = new BatchLoader(store, Split.Train, Plan);

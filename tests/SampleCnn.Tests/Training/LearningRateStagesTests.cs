@@ -5,7 +5,7 @@ namespace SampleCnn.Tests.Training;
 
 public class LearningRateStagesTests
 {
-    static TrainingState Start => new("3^9", ["a"], 0.5, 0, 0, double.PositiveInfinity, 0, null, "");
+    static TrainingState Start => new("3^9", ["a"], 0.5, 0, 0, double.PositiveInfinity, 0, null);
 
     [Fact]
     public void ThreeEpochsWithoutImprovementMoveToTheNextStageThenStop()

@@ -1,3 +1,4 @@
+using SampleCnn.Audio;
 using SampleCnn.Data;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Training;
@@ -105,7 +106,7 @@ public sealed class TrainerTests : IDisposable
         File.WriteAllText(run.Config, config);
         var error = Assert.Throws<TrainingDivergedException>(() => Trainer.Run(store, run, new TrainingOptions { MaxEpochs = 3 }, CPU, resume: true));
         Assert.Equal(2, error.Epoch);
-        Assert.Contains($"at epoch 2, batch {error.Batch}", error.Message);
+        Assert.Contains($"at epoch 2, batch {error.Batch} of 10 (23 segments)", error.Message);
         var (model, state) = Checkpoint.LoadModel(run.Last);
         using (model) Assert.Equal(1, state.Epoch);
     }
@@ -128,6 +129,99 @@ public sealed class TrainerTests : IDisposable
         Directory.CreateDirectory(run.Path);
         File.WriteAllText(Path.Combine(run.Path, "notes.txt"), "mine");
         Assert.Throws<IOException>(() => Trainer.Run(store, run, Tiny, CPU));
+    }
+
+    [Fact]
+    public void ARunStoppedMidEpochResumesFromItsMidEpochCheckpointToTheSameMetrics()
+    {
+        var whole = Trainer.Run(store, NewRun("whole"), Tiny with { MaxEpochs = 2 }, CPU);
+        var run = NewRun("mid");
+        var often = Tiny with { MaxEpochs = 2, CheckpointMinutes = 1e-9 }; // a checkpoint after every batch
+        foreach (var (epoch, batch) in new[] { (1, 4), (2, 3), (2, 10) })
+        {
+            using var cancel = new CancellationTokenSource();
+            var progress = new Synchronous(p => { if (p.Epoch == epoch && p.Batch == batch && !p.Validating) cancel.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Run(store, run, often, CPU, resume: File.Exists(run.Config), progress: progress, cancel: cancel.Token));
+            var state = Checkpoint.ReadState(run.Last);
+            Assert.Equal((epoch - 1, batch), (state.Epoch, state.InEpoch!.Batches));
+        }
+        var resumed = Trainer.Run(store, run, often, CPU, resume: true);
+        Assert.Equal(Comparable(whole.Metrics), Comparable(resumed.Metrics));
+        Assert.Null(Checkpoint.ReadState(run.Last).InEpoch);
+    }
+
+    [Fact]
+    public void ALastBatchOfOneSegmentDoesNotKillTraining()
+    {
+        // 10 train clips x 7 segments = 70 = 23 x 3 + 1.
+        using var oddScratch = new Fixtures.Scratch();
+        using var odd = SegmentStore.Open(TinyDataset.Create(oddScratch.Folder, clips: 14));
+        Assert.Equal(70, new BatchLoader(odd, Split.Train, new SegmentPlan(729, 10, 729)).SegmentCount);
+        var result = Trainer.Run(odd, new RunFolder(Path.Combine(oddScratch.Folder, "run")), Tiny with { MaxEpochs = 2 }, CPU);
+        Assert.All(result.Metrics, m => Assert.True(double.IsFinite(m.ValidLoss) && double.IsFinite(m.TrainLoss), $"epoch {m.Epoch}: {m.TrainLoss}, {m.ValidLoss}"));
+    }
+
+    [Fact]
+    public void ARunKilledBeforeItsFirstCheckpointIsResumedFromScratch()
+    {
+        var whole = Trainer.Run(store, NewRun("whole"), Tiny with { MaxEpochs = 2 }, CPU);
+        var run = NewRun("early");
+        using (var cancel = new CancellationTokenSource())
+        {
+            var progress = new Synchronous(p => { if (p.Epoch == 1 && p.Batch == 3) cancel.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Run(store, run, Tiny with { MaxEpochs = 2 }, CPU, progress: progress, cancel: cancel.Token));
+        }
+        Assert.True(File.Exists(run.Config));
+        Assert.False(File.Exists(run.Last));
+        var error = Assert.Throws<IOException>(() => Trainer.Run(store, run, Tiny, CPU));
+        Assert.Contains("--resume", error.Message);
+        var resumed = Trainer.Run(store, run, new TrainingOptions(), CPU, resume: true);
+        Assert.Equal(Comparable(whole.Metrics), Comparable(resumed.Metrics));
+    }
+
+    [Fact]
+    public void AFolderHoldingOnlyALockAndTemporaryFilesIsEmpty()
+    {
+        var run = NewRun("leftovers");
+        Directory.CreateDirectory(run.Path);
+        File.WriteAllText(Path.Combine(run.Path, ".lock"), "");
+        File.WriteAllText(Path.Combine(run.Path, "config.json.tmp"), "{");
+        File.WriteAllText(Path.Combine(run.Path, "last.ckpt.tmp"), "torn");
+        var result = Trainer.Run(store, run, Tiny with { MaxEpochs = 1 }, CPU);
+        Assert.Single(result.Metrics);
+    }
+
+    [Fact]
+    public void ASecondTrainerOnTheSameRunIsRefused()
+    {
+        var run = NewRun("locked");
+        Trainer.Run(store, run, Tiny with { MaxEpochs = 1 }, CPU);
+        using (SampleCnn.Platform.WriterLock.Acquire(run.Path, "run folder"))
+        {
+            var error = Assert.Throws<IOException>(() => Trainer.Run(store, run, new TrainingOptions { MaxEpochs = 2 }, CPU, resume: true));
+            Assert.Contains("another process is writing to this run folder", error.Message);
+        }
+        Assert.Equal(2, Trainer.Run(store, run, new TrainingOptions { MaxEpochs = 2 }, CPU, resume: true).Metrics.Count);
+    }
+
+    [Fact]
+    public void TheThreadCountIsRecordedAndReusedOnResume()
+    {
+        var run = NewRun("threads");
+        int before = get_num_threads();
+        try
+        {
+            set_num_threads(1);
+            Trainer.Run(store, run, Tiny with { MaxEpochs = 1 }, CPU);
+            Assert.Contains("\"threads\": 1", File.ReadAllText(run.Config));
+            set_num_threads(2);
+            Trainer.Run(store, run, new TrainingOptions { MaxEpochs = 2 }, CPU, resume: true);
+            Assert.Equal(1, get_num_threads());
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
     }
 
     sealed class Synchronous(Action<TrainingProgress> report) : IProgress<TrainingProgress>

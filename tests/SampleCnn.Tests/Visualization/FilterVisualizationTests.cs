@@ -206,7 +206,7 @@ public class FilterVisualizationTests
         using var scratch = new Fixtures.Scratch();
         using var model = TinyModel();
         var checkpoint = Path.Combine(scratch.Folder, "tiny.ckpt");
-        Checkpoint.Save(checkpoint, new TrainingState("3^4", ["a", "b", "c", "d"], 0.5, 1, 0, 0.5, 0, null, Checkpoint.CaptureRng()), model, optim.SGD(model.parameters(), 0.01));
+        Checkpoint.Save(checkpoint, new TrainingState("3^4", ["a", "b", "c", "d"], 0.5, 1, 0, 0.5, 0, null), model, optim.SGD(model.parameters(), 0.01));
         var outDir = Path.Combine(scratch.Folder, "pictures");
         var (code, output, error) = Run("visualize", "--model", checkpoint, "--layers", "1-2", "--out", outDir, "--input-samples", "243", "--steps", "4");
         Assert.True(code == 0, error);

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace SampleCnn.Tests.Cli;
+
+/// <summary>Runs `samplecnn` as a separate process, so a test can kill it with SIGKILL as a crash or an OOM killer would.</summary>
+static class ChildProcess
+{
+    static readonly string Executable = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "SampleCnn.Cli.exe" : "SampleCnn.Cli");
+
+    /// <summary>Runs to the end; returns the exit code and what it wrote on stderr.</summary>
+    public static (int Code, string Error) Run(params string[] args)
+    {
+        using var process = Start(args, out var error);
+        process.WaitForExit();
+        return (process.ExitCode, error.ToString());
+    }
+
+    /// <summary>Kills the process (SIGKILL) as soon as <paramref name="reached"/> holds; false if it ended first.</summary>
+    public static bool KillWhen(Func<bool> reached, params string[] args)
+    {
+        using var process = Start(args, out _);
+        while (!process.HasExited)
+        {
+            if (reached())
+            {
+                process.Kill();
+                process.WaitForExit();
+                return true;
+            }
+            Thread.SpinWait(100);
+        }
+        return false;
+    }
+
+    static Process Start(string[] args, out StringBuilder error)
+    {
+        var info = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        var process = Process.Start(info)!;
+        var errors = new StringBuilder();
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { lock (errors) errors.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        error = errors;
+        return process;
+    }
+}
