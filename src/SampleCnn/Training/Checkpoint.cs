@@ -13,8 +13,10 @@ namespace SampleCnn.Training;
 /// <param name="EpochsWithoutImprovement">Epochs since the validation loss last improved.</param>
 /// <param name="Finished">Why training ended, or null while it goes on.</param>
 /// <param name="RngState">torch's generator state (dropout), base64.</param>
+/// <param name="BatchNorm">The model's BatchNorm settings (null in older checkpoints: PyTorch's defaults).</param>
+/// <param name="StageStartEpoch">Epochs completed when the current stage began (counts updates for the rate decay).</param>
 public sealed record TrainingState(string Model, string[] Tags, double Dropout, int Epoch, int Stage, double BestValidLoss,
-    int EpochsWithoutImprovement, string? Finished, string RngState);
+    int EpochsWithoutImprovement, string? Finished, string RngState, BatchNormSettings? BatchNorm = null, int StageStartEpoch = 0);
 
 /// <summary>
 /// A checkpoint file: the training state as JSON, then the model's and the optimizer's TorchSharp state.
@@ -62,7 +64,7 @@ public static class Checkpoint
     public static (TaggingCnn Model, TrainingState State) LoadModel(string path, Device? device = null)
     {
         var state = ReadState(path);
-        var model = new TaggingCnn(ModelSpec.Parse(state.Model), state.Tags.Length, state.Dropout);
+        var model = new TaggingCnn(ModelSpec.Parse(state.Model), state.Tags.Length, state.Dropout, state.BatchNorm);
         Load(path, model);
         model.to(device ?? CPU).eval();
         return (model, state);

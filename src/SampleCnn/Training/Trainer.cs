@@ -39,10 +39,10 @@ public static class Trainer
         }
 
         manual_seed(options.Seed);
-        using var model = new TaggingCnn(spec, tags.Length, options.Dropout);
+        using var model = new TaggingCnn(spec, tags.Length, options.Dropout, options.BatchNorm);
         model.to(device);
         var optimizer = NewOptimizer(model, options, options.LearningRates[0]);
-        var state = new TrainingState(spec.ToString(), tags, options.Dropout, 0, 0, double.PositiveInfinity, 0, null, Checkpoint.CaptureRng());
+        var state = new TrainingState(spec.ToString(), tags, options.Dropout, 0, 0, double.PositiveInfinity, 0, null, Checkpoint.CaptureRng(), options.BatchNorm);
 
         if (resume)
         {
@@ -78,7 +78,7 @@ public static class Trainer
             double rate = options.LearningRates[state.Stage];
             foreach (var group in optimizer.ParamGroups) group.LearningRate = rate; // the stage sets the rate, also after a resume
             var clock = Stopwatch.StartNew();
-            double trainLoss = TrainEpoch(model, optimizer, train, options, device, epoch, state.Stage, rate, progress, cancel);
+            double trainLoss = TrainEpoch(model, optimizer, train, options, device, epoch, state.Stage, rate, epoch - 1 - state.StageStartEpoch, progress, cancel);
             double seconds = clock.Elapsed.TotalSeconds;
             progress?.Report(new TrainingProgress(epoch, state.Stage, rate, 0, 0, trainLoss, train.SegmentCount / seconds, Validating: true));
             var predictions = ClipPredictions.Compute(model, valid, device, cancel: cancel);
@@ -115,7 +115,7 @@ public static class Trainer
         optim.SGD(model.parameters(), rate, momentum: options.Momentum, nesterov: options.Nesterov, weight_decay: options.WeightDecay);
 
     static double TrainEpoch(TaggingCnn model, TorchSharp.Modules.SGD optimizer, BatchLoader loader, TrainingOptions options, Device device,
-        int epoch, int stage, double rate, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+        int epoch, int stage, double rate, int epochsIntoStage, IProgress<TrainingProgress>? progress, CancellationToken cancel)
     {
         model.train();
         double lossSum = 0;
@@ -133,6 +133,9 @@ public static class Trainer
             var value = loss.item<float>();
             if (!float.IsFinite(value)) throw new TrainingDivergedException(epoch, index, value);
             loss.backward();
+            // Keras's decay: update t of the stage (from 0; the authors' code recompiled, so resetting t, at each stage) uses rate / (1 + decay t).
+            if (options.LearningRateDecay > 0)
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = rate / (1 + options.LearningRateDecay * ((long)epochsIntoStage * batches + index - 1));
             optimizer.step();
             lossSum += value * batch.Count;
             seen += batch.Count;
