@@ -86,5 +86,6 @@ public static class SampleCnnApp
         return app.Run(args, cancel);
     }
 
-    static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>A message on one line, as stderr shows it.</summary>
+    internal static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

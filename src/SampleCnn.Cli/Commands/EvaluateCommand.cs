@@ -29,7 +29,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         [CommandOption("--aggregate <HOW>")] [Description("Clip score from its segments: mean (the paper) or max.")] [DefaultValue("mean")]
         public string Aggregate { get; init; } = "mean";
 
-        [CommandOption("--segments <N>")] [Description("Segments per clip; 0 = all (default: the run's).")]
+        [CommandOption("--segments <N>")] [Description("Segments per clip; 0 = every whole segment (default: the run's).")]
         public int? Segments { get; init; }
 
         [CommandOption("--hop <SAMPLES>")] [Description("Samples between segment starts (default: the run's, else the segment length).")]
@@ -59,7 +59,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         using var _ = model;
         var storeFolder = settings.Store ?? config?.Store ?? throw new ArgumentException($"--store: {run.Config} names no store; give --store DIR");
         using var store = SegmentStore.Open(storeFolder);
-        var segments = settings.Segments is { } s ? (s == 0 ? null : s) : config is null ? 10 : config.SegmentsPerClip;
+        var segments = settings.Segments is { } s ? (s == 0 ? null : s) : config?.SegmentsPerClip;
         var report = Evaluator.Evaluate(model, state.Tags, Path.GetFullPath(checkpoint), state.Epoch, store, Splits.Parse(settings.Split)!.Value, device,
             settings.Aggregate == "max" ? ClipAggregation.Max : ClipAggregation.Mean, segments, settings.Hop ?? config?.SegmentHop,
             settings.Bootstrap, settings.Seed, cancellationToken);

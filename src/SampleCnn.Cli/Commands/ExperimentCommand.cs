@@ -15,7 +15,8 @@ namespace SampleCnn.Cli.Commands;
 /// The paper's comparisons as one command: trains each model with the same recipe and budget on one
 /// store (through `train`), evaluates it on the test split (through `evaluate`), and tabulates the
 /// results in the paper's form. Each model has its own run folder; a finished one is not retrained,
-/// an interrupted one resumes.
+/// an interrupted one resumes. A model that fails is recorded in the table with the reason and the
+/// others still run; the exit code then says that something failed.
 /// </summary>
 public sealed class ExperimentCommand(IAnsiConsole console) : Command<ExperimentCommand.Settings>
 {
@@ -38,7 +39,7 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
         [CommandOption("--epochs <N>")] [Description("Equal epochs: training epochs per model (instead of minutes).")] public int? Epochs { get; init; }
         [CommandOption("-o|--out <DIR>")] public string Out { get; init; } = "";
         [CommandOption("--seed <N>")] [DefaultValue(1)] public int Seed { get; init; } = 1;
-        [CommandOption("--segments <N>")] [Description("Segments per clip for training and evaluation; 0 = all.")] [DefaultValue(10)] public int Segments { get; init; } = 10;
+        [CommandOption("--segments <N>")] [Description("Segments per clip for training and evaluation (default, or 0: every whole segment).")] [DefaultValue(0)] public int Segments { get; init; }
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Store) || string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--store DIR and --out DIR are required")
@@ -48,7 +49,9 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
             : ValidationResult.Success();
     }
 
-    sealed record Row(string Model, int FirstFilter, long InputSamples, double InputMs, long Parameters, double RocAuc, double PrAuc, double TrainingMinutes, int Epochs);
+    /// <param name="Failure">Why the model has no result ("failed: ..."), or null.</param>
+    sealed record Row(string Model, int FirstFilter, long InputSamples, double InputMs, long Parameters, double RocAuc, double PrAuc, double TrainingMinutes, int Epochs,
+        string? Failure);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -66,30 +69,44 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
             var run = new RunFolder(Path.Combine(settings.Out, "runs", spec.ToString().Replace('^', '_').Replace(':', '-').Replace('/', '-')));
             var evaluation = Path.Combine(run.Path, "evaluation-test-best.json");
             console.Write(new Rule($"[bold]{Markup.Escape(spec.ToString())}[/] ({spec.InputSamples} samples, first filter {spec.Filter})").LeftJustified());
+            string? failure = null;
             if (File.Exists(evaluation))
                 console.MarkupLine("[grey]finished earlier: not retrained[/]");
             else
             {
-                var resume = File.Exists(run.Last) ? new[] { "--resume" } : [];
-                SampleCnnApp.RunOrThrow(["train", "--store", settings.Store, "--model", spec.ToString(), "--run", run.Path, "--seed", $"{settings.Seed}",
-                    "--segments", $"{settings.Segments}", .. budget, .. resume, .. device], console, cancellationToken);
-                SampleCnnApp.RunOrThrow(["evaluate", "--run", run.Path, "--split", "test", "--store", settings.Store, .. device], console, cancellationToken);
+                try
+                {
+                    var resume = File.Exists(run.Last) ? new[] { "--resume" } : [];
+                    SampleCnnApp.RunOrThrow(["train", "--store", settings.Store, "--model", spec.ToString(), "--run", run.Path, "--seed", $"{settings.Seed}",
+                        "--segments", $"{settings.Segments}", .. budget, .. resume, .. device], console, cancellationToken);
+                    SampleCnnApp.RunOrThrow(["evaluate", "--run", run.Path, "--split", "test", "--store", settings.Store, .. device], console, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One model's failure is its row's result; the comparison goes on with the next model.
+                    failure = $"failed: {SampleCnnApp.OneLine(e.Message)}";
+                    console.MarkupLineInterpolated($"[red]{spec}: {failure}[/]");
+                }
             }
-            var report = JsonSerializer.Deserialize<EvaluationReport>(File.ReadAllText(evaluation), StoreManifest.Json)!;
+            var report = failure is null ? JsonSerializer.Deserialize<EvaluationReport>(File.ReadAllText(evaluation), StoreManifest.Json)! : null;
             var metrics = MetricsLog.Read(run.Metrics);
             using var model = new TaggingCnn(spec, tags);
             rows.Add(new Row(spec.ToString(), spec.Filter, spec.InputSamples, spec.InputMilliseconds, model.parameters().Sum(p => p.numel()),
-                report.MacroRocAuc, report.MacroPrAuc, metrics.Sum(m => m.Seconds) / 60, metrics.Count));
+                report?.MacroRocAuc ?? double.NaN, report?.MacroPrAuc ?? double.NaN, metrics.Sum(m => m.Seconds) / 60, metrics.Count, failure));
         }
 
         Directory.CreateDirectory(settings.Out);
         var markdown = Markdown(rows, settings);
         File.WriteAllText(Path.Combine(settings.Out, "results.md"), markdown);
-        File.WriteAllLines(Path.Combine(settings.Out, "results.csv"), ["model,first_filter,input_samples,input_ms,parameters,roc_auc,pr_auc,training_minutes,epochs",
-            .. rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Model},{r.FirstFilter},{r.InputSamples},{r.InputMs:F0},{r.Parameters},{r.RocAuc},{r.PrAuc},{r.TrainingMinutes:F2},{r.Epochs}"))]);
-        Plot(Path.Combine(settings.Out, "roc-auc-vs-first-filter.png"), rows, specs);
+        File.WriteAllLines(Path.Combine(settings.Out, "results.csv"), ["model,first_filter,input_samples,input_ms,parameters,roc_auc,pr_auc,training_minutes,epochs,status",
+            .. rows.Select(r => string.Create(CultureInfo.InvariantCulture,
+                $"{r.Model},{r.FirstFilter},{r.InputSamples},{r.InputMs:F0},{r.Parameters},{(r.Failure is null ? r.RocAuc : "")},{(r.Failure is null ? r.PrAuc : "")},{r.TrainingMinutes:F2},{r.Epochs},{(r.Failure is null ? "ok" : $"\"{r.Failure.Replace("\"", "\"\"")}\"")}"))]);
+        Plot(Path.Combine(settings.Out, "roc-auc-vs-first-filter.png"), [.. specs.Zip(rows).Where(p => p.Second.Failure is null)]);
         console.WriteLine(markdown);
         console.MarkupLineInterpolated($"wrote {Path.Combine(settings.Out, "results.md")}, results.csv, roc-auc-vs-first-filter.png and runs/ in {settings.Out}");
+        var failed = rows.Where(r => r.Failure is not null).Select(r => r.Model).ToList();
+        if (failed.Count > 0)
+            throw new InvalidOperationException($"{failed.Count} of {rows.Count} models failed: {string.Join(", ", failed)} (reasons in {Path.Combine(settings.Out, "results.md")}); run the same command again to retry them");
         return 0;
     }
 
@@ -102,15 +119,19 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
         text.AppendLine("| model | first filter | input samples | input ms | parameters | ROC-AUC | PR-AUC | training min | epochs |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Model} | {r.FirstFilter} | {r.InputSamples} | {r.InputMs:F0} | {r.Parameters:N0} | {r.RocAuc:F4} | {r.PrAuc:F4} | {r.TrainingMinutes:F1} | {r.Epochs} |");
+        {
+            var result = r.Failure is null ? string.Create(CultureInfo.InvariantCulture, $"{r.RocAuc:F4} | {r.PrAuc:F4}") : $"{r.Failure.Replace("|", "\\|")} | -";
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Model} | {r.FirstFilter} | {r.InputSamples} | {r.InputMs:F0} | {r.Parameters:N0} | {result} | {r.TrainingMinutes:F1} | {r.Epochs} |");
+        }
         return text.ToString();
     }
 
     // ROC-AUC against first filter size (log scale), one line per family (m), mel models as points at their window.
-    static void Plot(string path, List<Row> rows, List<ModelSpec> specs)
+    static void Plot(string path, List<(ModelSpec First, Row Second)> results)
     {
         var plot = new ScottPlot.Plot();
-        foreach (var family in specs.Zip(rows).GroupBy(p => p.First.FrontEnd == FrontEndKind.Mel ? "mel" : $"m = {p.First.M}"))
+        var rows = results.Select(p => p.Second).ToList();
+        foreach (var family in results.GroupBy(p => p.First.FrontEnd == FrontEndKind.Mel ? "mel" : $"m = {p.First.M}"))
         {
             var points = family.OrderBy(p => p.Second.FirstFilter).ToArray();
             var scatter = plot.Add.Scatter(points.Select(p => Math.Log10(p.Second.FirstFilter)).ToArray(), points.Select(p => p.Second.RocAuc).ToArray());

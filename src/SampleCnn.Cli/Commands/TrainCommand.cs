@@ -39,8 +39,17 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         [CommandOption("--patience <N>")] [Description("Epochs without a better validation loss before the next stage.")] [DefaultValue(3)]
         public int Patience { get; init; } = 3;
 
-        [CommandOption("--segments <N>")] [Description("Segments per clip; 0 = all.")] [DefaultValue(10)]
-        public int Segments { get; init; } = 10;
+        [CommandOption("--lr-decay <D>")] [Description("Keras's per-update decay: rate / (1 + D t), t = updates in the stage (the authors' code: 1e-6).")] [DefaultValue(0.0)]
+        public double LearningRateDecay { get; init; }
+
+        [CommandOption("--bn-epsilon <E>")] [Description("BatchNorm epsilon.")] [DefaultValue(1e-5)]
+        public double BatchNormEpsilon { get; init; } = 1e-5;
+
+        [CommandOption("--bn-momentum <M>")] [Description("BatchNorm momentum, PyTorch's sense (the authors' Keras 0.99 = 0.01).")] [DefaultValue(0.1)]
+        public double BatchNormMomentum { get; init; } = 0.1;
+
+        [CommandOption("--segments <N>")] [Description("Segments per clip (default, or 0: every whole segment of the clip, as the authors' code).")]
+        public int? Segments { get; init; }
 
         [CommandOption("--hop <SAMPLES>")] [Description("Samples between segment starts (default: the segment length).")]
         public int? Hop { get; init; }
@@ -57,7 +66,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         public TrainingOptions Options => new()
         {
             Model = Model, Seed = Seed, BatchSize = BatchSize, Momentum = Momentum, Nesterov = !NoNesterov, WeightDecay = WeightDecay,
-            Dropout = Dropout, Patience = Patience, SegmentsPerClip = Segments == 0 ? null : Segments, SegmentHop = Hop,
+            Dropout = Dropout, Patience = Patience, LearningRateDecay = LearningRateDecay, BatchNormEpsilon = BatchNormEpsilon, BatchNormMomentum = BatchNormMomentum, SegmentsPerClip = Segments is 0 ? null : Segments, SegmentHop = Hop,
             MaxEpochs = MaxEpochs, MaxMinutes = MaxMinutes, CheckpointMinutes = CheckpointMinutes,
             LearningRates = LearningRates.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .Select(r => double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"--learning-rates: '{r}' is not a number"))

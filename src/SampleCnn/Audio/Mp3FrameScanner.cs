@@ -63,7 +63,7 @@ public static class Mp3FrameScanner
                 if (first is null) firstFrame = position;
                 first ??= header;
                 frames++;
-                if (header.Value.IntensityStereo) intensityStereoFrames++;
+                if (header!.Value.IntensityStereo) intensityStereoFrames++;
                 position += header!.Value.Length;
                 continue;
             }

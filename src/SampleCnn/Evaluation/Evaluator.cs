@@ -10,10 +10,10 @@ public static class Evaluator
 {
     /// <param name="modelTags">The tags the model was trained on; they must be the store's.</param>
     /// <param name="source">Where the model came from (a checkpoint path), for the report.</param>
-    /// <param name="segmentsPerClip">Segments per clip (null: all); the paper's 10 by default.</param>
+    /// <param name="segmentsPerClip">Segments per clip; null (the default): every whole segment, as the authors' code.</param>
     public static EvaluationReport Evaluate(TaggingCnn model, IReadOnlyList<string> modelTags, string source, int epoch,
         SegmentStore store, Split split, torch.Device device,
-        ClipAggregation aggregation = ClipAggregation.Mean, int? segmentsPerClip = 10, int? hop = null,
+        ClipAggregation aggregation = ClipAggregation.Mean, int? segmentsPerClip = null, int? hop = null,
         int resamples = 1000, int seed = 1, CancellationToken cancel = default)
     {
         store.Vocabulary.RequireSame(modelTags, store.Folder, "model's");

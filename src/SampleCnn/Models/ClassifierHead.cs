@@ -18,10 +18,10 @@ public sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, I
     private readonly Linear dense;
     private bool folded;
 
-    public ClassifierHead(long inChannels, int tags, double dropoutRate) : base(nameof(ClassifierHead))
+    public ClassifierHead(long inChannels, int tags, double dropoutRate, BatchNormSettings? batchNorm = null) : base(nameof(ClassifierHead))
     {
         conv = nn.Conv1d(inChannels, Width, 1);
-        bn = nn.BatchNorm1d(Width);
+        bn = (batchNorm ?? BatchNormSettings.PyTorch).Create(Width);
         dropout = nn.Dropout(dropoutRate);
         dense = nn.Linear(Width, tags);
         RegisterComponents();

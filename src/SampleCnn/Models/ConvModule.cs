@@ -18,11 +18,11 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFoldabl
     private readonly int m;
     private bool folded;
 
-    public ConvModule(long inChannels, long outChannels, int m, bool squeezeExcite) : base(nameof(ConvModule))
+    public ConvModule(long inChannels, long outChannels, int m, bool squeezeExcite, BatchNormSettings? batchNorm = null) : base(nameof(ConvModule))
     {
         this.m = m;
         conv = nn.Conv1d(inChannels, outChannels, m, Padding.Same);
-        bn = nn.BatchNorm1d(outChannels);
+        bn = (batchNorm ?? BatchNormSettings.PyTorch).Create(outChannels);
         se = squeezeExcite ? new SqueezeExcite(outChannels) : null;
         pool = nn.MaxPool1d(m);
         RegisterComponents();

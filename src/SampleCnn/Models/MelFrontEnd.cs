@@ -20,7 +20,7 @@ public sealed class MelFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows
     private readonly BatchNorm1d bn;
     private readonly int windowLength, hop, nFft, padLeft, padRight;
 
-    public MelFrontEnd(int windowLength, int hop, int mels, int sampleRate, MelScale scale = MelScale.Slaney)
+    public MelFrontEnd(int windowLength, int hop, int mels, int sampleRate, MelScale scale = MelScale.Slaney, BatchNormSettings? batchNorm = null)
         : base(nameof(MelFrontEnd))
     {
         this.windowLength = windowLength;
@@ -31,7 +31,7 @@ public sealed class MelFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows
         // Derived from the spec, so not part of the saved weights.
         register_buffer(nameof(window), window = hann_window(windowLength), persistent: false);
         register_buffer(nameof(filterbank), filterbank = tensor(MelFilterbank.Create(sampleRate, nFft, mels, scale)), persistent: false);
-        bn = nn.BatchNorm1d(mels);
+        bn = (batchNorm ?? BatchNormSettings.PyTorch).Create(mels);
         RegisterComponents();
     }
 

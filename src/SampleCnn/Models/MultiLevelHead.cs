@@ -18,10 +18,10 @@ public sealed class MultiLevelHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, I
     private readonly Dropout dropout;
     private readonly Linear dense;
 
-    public MultiLevelHead(long concatenatedChannels, int tags, double dropoutRate) : base(nameof(MultiLevelHead))
+    public MultiLevelHead(long concatenatedChannels, int tags, double dropoutRate, BatchNormSettings? batchNorm = null) : base(nameof(MultiLevelHead))
     {
         hidden = nn.Linear(concatenatedChannels, ClassifierHead.Width);
-        bn = nn.BatchNorm1d(ClassifierHead.Width);
+        bn = (batchNorm ?? BatchNormSettings.PyTorch).Create(ClassifierHead.Width);
         dropout = nn.Dropout(dropoutRate);
         dense = nn.Linear(ClassifierHead.Width, tags);
         RegisterComponents();

@@ -20,18 +20,19 @@ public sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows
     private readonly MaxPool1d pool;
     private readonly int m;
 
-    public ReSe2Module(long inChannels, long outChannels, int m) : base(nameof(ReSe2Module))
+    public ReSe2Module(long inChannels, long outChannels, int m, BatchNormSettings? batchNorm = null) : base(nameof(ReSe2Module))
     {
         this.m = m;
+        batchNorm ??= BatchNormSettings.PyTorch;
         conv1 = nn.Conv1d(inChannels, outChannels, m, Padding.Same);
-        bn1 = nn.BatchNorm1d(outChannels);
+        bn1 = batchNorm.Create(outChannels);
         conv2 = nn.Conv1d(outChannels, outChannels, m, Padding.Same);
-        bn2 = nn.BatchNorm1d(outChannels);
+        bn2 = batchNorm.Create(outChannels);
         se = new SqueezeExcite(outChannels);
         if (inChannels != outChannels)
         {
             project = nn.Conv1d(inChannels, outChannels, 1);
-            projectBn = nn.BatchNorm1d(outChannels);
+            projectBn = batchNorm.Create(outChannels);
         }
         pool = nn.MaxPool1d(m);
         RegisterComponents();

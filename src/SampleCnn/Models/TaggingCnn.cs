@@ -21,25 +21,30 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
     public ModelSpec Spec { get; }
     public int Tags { get; }
 
-    public TaggingCnn(ModelSpec spec, int tags, double dropout = PaperDropout) : base(nameof(TaggingCnn))
+    /// <summary>The settings of every BatchNorm in the model.</summary>
+    public BatchNormSettings BatchNorm { get; }
+
+    public TaggingCnn(ModelSpec spec, int tags, double dropout = PaperDropout, BatchNormSettings? batchNorm = null) : base(nameof(TaggingCnn))
     {
         if (tags < 1) throw new ArgumentOutOfRangeException(nameof(tags), tags, "a model needs at least one tag");
         Spec = spec;
         Tags = tags;
+        BatchNorm = batchNorm ?? BatchNormSettings.PyTorch;
+        BatchNorm.Validate();
         frontEnd = spec.FrontEnd == FrontEndKind.Mel
-            ? new MelFrontEnd(spec.Filter, spec.Hop, ModelSpec.MelBins, ModelSpec.SampleRate)
-            : new WaveformFrontEnd(spec.Filter, spec.FrontEndChannels);
+            ? new MelFrontEnd(spec.Filter, spec.Hop, ModelSpec.MelBins, ModelSpec.SampleRate, batchNorm: BatchNorm)
+            : new WaveformFrontEnd(spec.Filter, spec.FrontEndChannels, BatchNorm);
         blocks = nn.ModuleList<nn.Module<Tensor, Tensor>>();
         for (int i = 1; i <= spec.Modules; i++)
         {
             long inChannels = i == 1 ? spec.FrontEndChannels : spec.ModuleChannels(i - 1), outChannels = spec.ModuleChannels(i);
             blocks.Add(spec.Block == BlockKind.ReSe2
-                ? new ReSe2Module(inChannels, outChannels, spec.M)
-                : new ConvModule(inChannels, outChannels, spec.M, spec.Block == BlockKind.SqueezeExcite));
+                ? new ReSe2Module(inChannels, outChannels, spec.M, BatchNorm)
+                : new ConvModule(inChannels, outChannels, spec.M, spec.Block == BlockKind.SqueezeExcite, BatchNorm));
         }
         head = spec.MultiLevel
-            ? new MultiLevelHead(Enumerable.Range(spec.Modules - MultiLevelHead.Levels + 1, MultiLevelHead.Levels).Sum(spec.ModuleChannels), tags, dropout)
-            : new ClassifierHead(spec.ModuleChannels(spec.Modules), tags, dropout);
+            ? new MultiLevelHead(Enumerable.Range(spec.Modules - MultiLevelHead.Levels + 1, MultiLevelHead.Levels).Sum(spec.ModuleChannels), tags, dropout, BatchNorm)
+            : new ClassifierHead(spec.ModuleChannels(spec.Modules), tags, dropout, BatchNorm);
         RegisterComponents();
         InitialiseHeUniform();
     }

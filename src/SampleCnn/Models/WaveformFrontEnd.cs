@@ -15,11 +15,11 @@ public sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows, IF
     private readonly int filter;
     private bool folded;
 
-    public WaveformFrontEnd(int filter, long channels) : base(nameof(WaveformFrontEnd))
+    public WaveformFrontEnd(int filter, long channels, BatchNormSettings? batchNorm = null) : base(nameof(WaveformFrontEnd))
     {
         this.filter = filter;
         conv = nn.Conv1d(1, channels, filter, stride: filter);
-        bn = nn.BatchNorm1d(channels);
+        bn = (batchNorm ?? BatchNormSettings.PyTorch).Create(channels);
         RegisterComponents();
     }
 

@@ -17,8 +17,10 @@ namespace SampleCnn.Training;
 /// <param name="EpochsWithoutImprovement">Epochs since the validation loss last improved.</param>
 /// <param name="Finished">Why training ended, or null while it goes on.</param>
 /// <param name="InEpoch">Null at an epoch's end; in a mid-epoch checkpoint, how far epoch <c>Epoch + 1</c> got.</param>
+/// <param name="BatchNorm">The model's BatchNorm settings (null in older checkpoints: PyTorch's defaults).</param>
+/// <param name="StageStartEpoch">Epochs completed when the current stage began (counts updates for the rate decay).</param>
 public sealed record TrainingState(string Model, string[] Tags, double Dropout, int Epoch, int Stage, double BestValidLoss,
-    int EpochsWithoutImprovement, string? Finished, EpochPosition? InEpoch = null);
+    int EpochsWithoutImprovement, string? Finished, EpochPosition? InEpoch = null, BatchNormSettings? BatchNorm = null, int StageStartEpoch = 0);
 
 /// <summary>How far an epoch got: batches trained, the sum of their losses weighted by segments, segments, training seconds.</summary>
 public sealed record EpochPosition(int Batches, double LossSum, long Segments, double Seconds);
@@ -63,7 +65,7 @@ public static class Checkpoint
     public static (TaggingCnn Model, TrainingState State) LoadModel(string path, Device? device = null)
     {
         var state = ReadState(path);
-        var model = new TaggingCnn(ModelSpec.Parse(state.Model), state.Tags.Length, state.Dropout);
+        var model = new TaggingCnn(ModelSpec.Parse(state.Model), state.Tags.Length, state.Dropout, state.BatchNorm);
         Load(path, model);
         model.to(device ?? CPU).eval();
         return (model, state);

@@ -20,7 +20,7 @@ public static class LearningRateStages
         var waited = state.EpochsWithoutImprovement + 1;
         if (waited < patience) return (state with { EpochsWithoutImprovement = waited }, Decision.Continue);
         return state.Stage + 1 < stages
-            ? (state with { Stage = state.Stage + 1, EpochsWithoutImprovement = 0 }, Decision.NextStage)
+            ? (state with { Stage = state.Stage + 1, EpochsWithoutImprovement = 0, StageStartEpoch = state.Epoch }, Decision.NextStage)
             : (state with { EpochsWithoutImprovement = waited, Finished = LastStageEnded }, Decision.Finish);
     }
 }

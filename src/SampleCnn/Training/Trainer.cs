@@ -46,10 +46,10 @@ public static class Trainer
         }
 
         manual_seed(options.Seed);
-        using var model = new TaggingCnn(spec, tags.Length, options.Dropout);
+        using var model = new TaggingCnn(spec, tags.Length, options.Dropout, options.BatchNorm);
         model.to(device);
         var optimizer = NewOptimizer(model, options, options.LearningRates[0]);
-        var state = new TrainingState(spec.ToString(), tags, options.Dropout, 0, 0, double.PositiveInfinity, 0, null);
+        var state = new TrainingState(spec.ToString(), tags, options.Dropout, 0, 0, double.PositiveInfinity, 0, null, BatchNorm: options.BatchNorm);
 
         if (resume && File.Exists(run.Last))
         {
@@ -154,6 +154,9 @@ public static class Trainer
             var value = loss.item<float>();
             if (!float.IsFinite(value)) throw new TrainingDivergedException(epoch, index, batches, batch.Count, value);
             loss.backward();
+            // Keras's decay: update t of the stage (from 0; the authors' code recompiled, so resetting t, at each stage) uses rate / (1 + decay t).
+            if (options.LearningRateDecay > 0)
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = rate / (1 + options.LearningRateDecay * ((long)(epoch - 1 - state.StageStartEpoch) * batches + index - 1));
             optimizer.step();
             lossSum += value * batch.Count;
             seen += batch.Count;

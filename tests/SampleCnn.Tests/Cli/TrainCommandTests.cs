@@ -43,7 +43,7 @@ public class TrainCommandTests
 
         (code, _, error) = Run("train", "--store", store, "--model", "5^3", "--run", Path.Combine(scratch.Folder, "other"), "--init-from", pth);
         Assert.Equal(SampleCnnApp.Failure, code);
-        Assert.Contains("weights.pth: not a state_dict of 5^3", error);
+        Assert.Contains("weights.pth: frontEnd.conv.weight has shape [128, 1, 3] in the file, [128, 1, 5] in 5^3 with 3 tags", error);
     }
 
     [Fact]

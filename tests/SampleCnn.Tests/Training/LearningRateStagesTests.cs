@@ -33,4 +33,16 @@ public class LearningRateStagesTests
         Assert.Equal(Decision.NewBest, first);
         Assert.Equal(Decision.Continue, second);
     }
+
+    [Fact]
+    public void ANewStageRemembersTheEpochItStartedAfter()
+    {
+        var state = Start with { Epoch = 7, BestValidLoss = 0.5, EpochsWithoutImprovement = 2 };
+        var (next, decision) = After(state, 0.6, patience: 3, stages: 5);
+        Assert.Equal(Decision.NextStage, decision);
+        Assert.Equal(7, next.StageStartEpoch);
+        (next, decision) = After(next with { Epoch = 8 }, 0.4, patience: 3, stages: 5);
+        Assert.Equal(Decision.NewBest, decision);
+        Assert.Equal(7, next.StageStartEpoch);
+    }
 }

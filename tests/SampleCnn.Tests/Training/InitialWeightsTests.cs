@@ -1,0 +1,73 @@
+using SampleCnn.Models;
+using SampleCnn.Tests.Audio;
+using SampleCnn.Training;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Tests.Training;
+
+/// <summary>Starting weights must fit the new model exactly: every key, shape and dtype, or a one-line refusal.</summary>
+public sealed class InitialWeightsTests : IDisposable
+{
+    private readonly Fixtures.Scratch scratch = new();
+
+    public void Dispose() => scratch.Dispose();
+
+    string Export(TaggingCnn model, string name)
+    {
+        var path = Path.Combine(scratch.Folder, name);
+        model.save_py(path);
+        return path;
+    }
+
+    [Fact]
+    public void AStateDictWithAnotherTagCountIsRefusedNamingTheHead()
+    {
+        using var source = new TaggingCnn(ModelSpec.Parse("3^3"), 3);
+        var pth = Export(source, "three-tags.pth");
+        using var target = new TaggingCnn(ModelSpec.Parse("3^3"), 5);
+        var before = target.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+
+        var error = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(pth, target, new string[5]));
+        Assert.Equal($"{pth}: head.dense.weight has shape [3, 512] in the file, [5, 512] in 3^3 with 5 tags", error.Message);
+        // Nothing was loaded: a refusal leaves the model as it was.
+        Assert.All(target.state_dict(), p => Assert.True(p.Value.eq(before[p.Key]).all().item<bool>(), p.Key));
+    }
+
+    [Fact]
+    public void AStateDictOfAnotherDtypeIsRefused()
+    {
+        using var source = new TaggingCnn(ModelSpec.Parse("3^3"), 4);
+        source.to(float64);
+        var pth = Export(source, "double.pth");
+        using var target = new TaggingCnn(ModelSpec.Parse("3^3"), 4);
+        var error = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(pth, target, new string[4]));
+        Assert.Equal($"{pth}: frontEnd.conv.weight is Float64 in the file, Float32 in 3^3 with 4 tags", error.Message);
+    }
+
+    [Fact]
+    public void MissingAndUnexpectedKeysAreNamed()
+    {
+        using var plain = new TaggingCnn(ModelSpec.Parse("3^3"), 4);
+        using var excited = new TaggingCnn(ModelSpec.Parse("se:3^3"), 4);
+        var plainPth = Export(plain, "plain.pth");
+        var excitedPth = Export(excited, "se.pth");
+
+        var missing = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(plainPth, excited, new string[4]));
+        Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(plainPth)}: blocks\.0\.se\.\S+ of se:3\^3 is missing from the file$", missing.Message);
+        var unexpected = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(excitedPth, plain, new string[4]));
+        Assert.Matches(@": blocks\.0\.se\.\S+ in the file is not a weight of 3\^3$", unexpected.Message);
+    }
+
+    [Fact]
+    public void AMatchingStateDictLoadsExactly()
+    {
+        using var source = new TaggingCnn(ModelSpec.Parse("2^4"), 4);
+        var pth = Export(source, "same.pth");
+        using var target = new TaggingCnn(ModelSpec.Parse("2^4"), 4);
+        InitialWeights.Load(pth, target, new string[4]);
+        var expected = source.state_dict();
+        Assert.All(target.state_dict(), p => Assert.True(p.Value.eq(expected[p.Key]).all().item<bool>(), p.Key));
+    }
+}
