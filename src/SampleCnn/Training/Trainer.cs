@@ -35,7 +35,7 @@ public static class Trainer
                 throw new IOException($"{run.Path}: the run folder is not empty; use --resume to continue it, or another folder");
             Directory.CreateDirectory(run.Path);
             options = options with { Store = Path.GetFullPath(store.Folder) };
-            StoreWriter.WriteAtomically(run.Config, JsonSerializer.Serialize(options with { MaxMinutes = null }, StoreManifest.Json));
+            SampleCnn.Platform.AtomicFile.WriteAllText(run.Config, JsonSerializer.Serialize(options with { MaxMinutes = null }, StoreManifest.Json));
         }
 
         manual_seed(options.Seed);
