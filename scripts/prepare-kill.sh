@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Fault run for `samplecnn prepare`: SIGKILL at KILLS random instants (uniform over the time an
-# uninterrupted prepare takes, so some land during start-up and some during the manifest), each followed by
-# a resume. Every resumed store must be byte-identical to the uninterrupted one: every file but .lock.
+# Fault run for `samplecnn prepare`: SIGKILL at KILLS random instants, each followed by a resume. Odd kills
+# come at a random time within the uninterrupted run's duration (start-up included); even ones when the
+# index reaches a random number of lines, up to all of them (then the kill lands in the manifest's pass),
+# since a loaded machine runs slower than the timed run. Every resumed store must be byte-identical to the
+# uninterrupted one: every file but .lock.
 # Usage: scripts/prepare-kill.sh [KILLS=20] [CLIPS=60] [SEED=1]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,11 +23,12 @@ printf 'not audio' > "$work/audio/broken.mp3"
 args=(prepare csv --annotations "$work/tags.csv" --audio "$work/audio")
 
 now_ms() { date +%s%3N; }
+whole_lines() { if [ -f "$1" ]; then tr -cd '\n' < "$1" | wc -c; else echo 0; fi; }
 start=$(now_ms)
 "$cli" "${args[@]}" --out "$work/whole" >/dev/null
 total=$(( $(now_ms) - start ))
 echo "uninterrupted prepare: $clips clips in $total ms"
-printf '%5s %9s %16s %10s %10s\n' kill at_ms indexed_at_kill manifest identical
+printf '%5s %10s %16s %16s %9s %10s\n' kill at killed indexed_at_kill manifest identical
 
 identical=0
 for ((k = 1; k <= kills; k++)); do
@@ -33,14 +36,20 @@ for ((k = 1; k <= kills; k++)); do
   delay=$(( (RANDOM * 32768 + RANDOM) % total ))
   "$cli" "${args[@]}" --out "$store" >/dev/null 2>&1 &
   pid=$!
-  sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-  kill -9 "$pid" 2>/dev/null || true
+  if ((k % 2)); then
+    at="${delay}ms"
+    sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+  else
+    lines=$((1 + RANDOM % clips)); at="line $lines"
+    while kill -0 "$pid" 2>/dev/null && [ "$(whole_lines "$store/index.jsonl")" -lt "$lines" ]; do sleep 0.002; done
+  fi
+  killed=$(kill -9 "$pid" 2>/dev/null && echo yes || echo "no (had ended)")
   wait "$pid" 2>/dev/null || true
-  indexed=$( [ -f "$store/index.jsonl" ] && tr -cd '\n' < "$store/index.jsonl" | wc -c || echo 0)  # whole lines
+  indexed=$(whole_lines "$store/index.jsonl")
   manifest=$( [ -f "$store/manifest.json" ] && echo yes || echo no)
   "$cli" "${args[@]}" --out "$store" >/dev/null
   if diff -r --exclude=.lock "$work/whole" "$store" >/dev/null; then same=yes; identical=$((identical + 1)); else same=NO; fi
-  printf '%5d %9d %16s %10s %10s\n' "$k" "$delay" "$indexed/$clips" "$manifest" "$same"
+  printf '%5d %10s %16s %16s %9s %10s\n' "$k" "$at" "$killed" "$indexed/$clips" "$manifest" "$same"
 done
 echo "$identical of $kills killed-and-resumed stores byte-identical to the uninterrupted one"
 [ "$identical" -eq "$kills" ]
