@@ -142,26 +142,25 @@ public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settin
         Taggram.WriteCsv(stem + ".csv", result);
     }
 
-    /// <summary>Files as given, folders searched recursively for audio, and patterns in the last path part.</summary>
+    /// <summary>Files as given, folders searched recursively for audio (not through symlinked folders), and patterns in the last path part.</summary>
     static List<string> Expand(IEnumerable<string> inputs)
     {
         var files = new List<string>();
         foreach (var input in inputs)
         {
             if (Directory.Exists(input))
-                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
-                    .Where(f => AudioExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal));
+                files.AddRange(FolderWalk.Files(input).Where(f => AudioExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())));
             else if (Path.GetFileName(input).IndexOfAny(['*', '?']) >= 0)
             {
                 var folder = Path.GetDirectoryName(input) is { Length: > 0 } d ? d : ".";
-                var matches = Directory.Exists(folder) ? Directory.GetFiles(folder, Path.GetFileName(input)).Order(StringComparer.Ordinal).ToList() : [];
+                var matches = Directory.Exists(folder) ? FolderWalk.Files(folder, Path.GetFileName(input), recursive: false) : [];
                 if (matches.Count == 0) throw new FileNotFoundException($"{input}: no file matches");
                 files.AddRange(matches);
             }
             else files.Add(input); // a missing file is reported with the others that fail
         }
         if (files.Count == 0) throw new FileNotFoundException($"{string.Join(", ", inputs)}: no audio files found");
-        return files;
+        return FolderWalk.Distinct(files).ToList(); // a file named twice (a link, a folder and a pattern) is tagged once
     }
 
     static string CsvField(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;

@@ -20,7 +20,7 @@ public static class MillionSong
 
         if (!Directory.Exists(audioFolder)) throw new DatasetException($"{audioFolder}: audio folder not found");
         var audioOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(audioFolder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in FolderWalk.Files(audioFolder))
             audioOf.TryAdd(Path.GetFileName(file).Split('.')[0], file);
 
         var listed = Splits.All.SelectMany(split => ReadSplit(splitFolder, split).Select(id => (id, split))).ToList();

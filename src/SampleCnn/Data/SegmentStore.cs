@@ -7,7 +7,8 @@ namespace SampleCnn.Data;
 
 /// <summary>
 /// A prepared store, read through a memory map: any segment of any clip is read without touching
-/// the rest of the file. Opening checks that the prepare finished (the manifest exists).
+/// the rest of the file. Opening checks that the prepare finished (the manifest exists) and that the index
+/// is whole and consistent with the samples and the manifest, so no read can leave the mapped file.
 /// </summary>
 public sealed unsafe class SegmentStore : IDisposable
 {
@@ -35,20 +36,25 @@ public sealed unsafe class SegmentStore : IDisposable
             throw new DatasetException(Directory.Exists(folder)
                 ? $"{folder}: no {StoreManifest.FileName}: not a store, or its prepare has not finished (run it again to continue)"
                 : $"{folder}: store folder not found");
-        Manifest = JsonSerializer.Deserialize<StoreManifest>(File.ReadAllText(manifestPath), StoreManifest.Json)
-                   ?? throw new DatasetException($"{manifestPath}: empty manifest");
+        Manifest = ReadManifest(manifestPath);
         if (Manifest.Version != StoreManifest.CurrentVersion || Manifest.Format != StoreManifest.Int16Format)
             throw new DatasetException($"{manifestPath}: store version {Manifest.Version} ({Manifest.Format}) is not the one this build reads ({StoreManifest.CurrentVersion}, {StoreManifest.Int16Format})");
-        Vocabulary = new TagVocabulary(Manifest.Tags);
+        try { Vocabulary = new TagVocabulary(Manifest.Tags ?? []); }
+        catch (ArgumentException e) { throw new DatasetException($"{manifestPath}: {e.Message}"); }
 
-        var entries = File.ReadLines(Path.Combine(folder, StoreLayout.Index), Encoding.UTF8)
-            .Select(line => JsonSerializer.Deserialize<StoredClip>(line, StoreManifest.Json)!).ToList();
+        var samplesPath = Path.Combine(folder, StoreLayout.Samples);
+        if (!File.Exists(samplesPath) || new FileInfo(samplesPath).Length != Manifest.Samples * 2)
+            throw new DatasetException($"{samplesPath}: holds {(File.Exists(samplesPath) ? new FileInfo(samplesPath).Length / 2 : 0)} samples, the manifest says {Manifest.Samples}");
+
+        // Every line is checked before a read trusts its offset; then the whole index against the manifest.
+        var indexPath = Path.Combine(folder, StoreLayout.Index);
+        if (!File.Exists(indexPath)) throw new DatasetException($"{indexPath}: not found");
+        var entries = StoreIndex.Read(indexPath, Vocabulary.Count, Manifest.Samples, cutTornLine: false);
+        if (StoreIndex.Sha256(indexPath) != Manifest.IndexSha256)
+            throw new DatasetException($"{indexPath}: does not match the checksum in {StoreManifest.FileName} (changed after the prepare); prepare the store again");
         Clips = entries.Where(c => c.Skipped is null).ToList();
         Unreadable = entries.Where(c => c.Skipped is not null).ToList();
 
-        var samplesPath = Path.Combine(folder, StoreLayout.Samples);
-        if (new FileInfo(samplesPath).Length != Manifest.Samples * 2)
-            throw new DatasetException($"{samplesPath}: holds {new FileInfo(samplesPath).Length / 2} samples, the manifest says {Manifest.Samples}");
         if (Manifest.Samples > 0)
         {
             map = MemoryMappedFile.CreateFromFile(samplesPath, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
@@ -59,11 +65,25 @@ public sealed unsafe class SegmentStore : IDisposable
         }
     }
 
+    static StoreManifest ReadManifest(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<StoreManifest>(File.ReadAllText(path), StoreManifest.Json)
+                   ?? throw new DatasetException($"{path}: empty manifest");
+        }
+        catch (JsonException e)
+        {
+            throw new DatasetException($"{path}: not a store manifest ({e.Message.ReplaceLineEndings(" ")})");
+        }
+    }
+
     public IEnumerable<StoredClip> ClipsOf(Split split) => Clips.Where(c => c.Split == split);
 
     /// <summary>Fills <paramref name="into"/> with the clip's samples from <paramref name="start"/>; past the clip's end, zeros.</summary>
     public void Read(StoredClip clip, long start, Span<float> into)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
         long available = Math.Clamp(clip.Length - start, 0, into.Length);
         var source = new ReadOnlySpan<short>(samples + clip.Offset + start, (int)available);
         for (int i = 0; i < source.Length; i++) into[i] = source[i] * (1f / 32768f);

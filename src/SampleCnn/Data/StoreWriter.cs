@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SampleCnn.Audio;
+using SampleCnn.Platform;
 
 namespace SampleCnn.Data;
 
@@ -10,6 +11,7 @@ namespace SampleCnn.Data;
 /// samples to one packed file, in listing order, whatever the number of workers. Each clip's samples are
 /// flushed before its index line is, so a store interrupted at any instant holds only whole clips; running
 /// the same prepare again truncates anything after the last indexed clip and continues from there.
+/// A lock file in the folder refuses a second prepare while one runs (two would interleave index lines).
 /// </summary>
 public static class StoreWriter
 {
@@ -20,19 +22,23 @@ public static class StoreWriter
     public static PrepareReport Prepare(DatasetListing listing, string folder, PrepareOptions options,
         IProgress<PrepareProgress>? progress = null, CancellationToken cancel = default)
     {
-        Directory.CreateDirectory(folder);
+        using var writer = WriterLock.Acquire(folder, "store");
         var request = new Request(listing.Source, listing.Vocabulary.Tags.ToArray(), options.SampleRate, options.MaxClipSamples,
             listing.Clips.Count, Sha256(string.Join('\n', listing.Clips.Select(c => $"{c.Id}\t{c.Split}\t{string.Join(',', c.Tags)}\t{c.AudioPath}"))));
         CheckOrWriteRequest(folder, request);
 
         var indexPath = Path.Combine(folder, StoreLayout.Index);
-        var done = ReadCommitted(indexPath, listing);
+        var samplesPath = Path.Combine(folder, StoreLayout.Samples);
+        var done = ReadCommitted(indexPath, samplesPath, listing);
         long offset = done.Where(c => c.Skipped is null).Sum(c => c.Length);
         int resumed = done.Count;
 
-        using (var samples = new FileStream(Path.Combine(folder, StoreLayout.Samples), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read))
+        using (var samples = new FileStream(samplesPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read))
         using (var index = new FileStream(indexPath, FileMode.Append, FileAccess.Write, FileShare.Read))
         {
+            // Both files' names durable before any index line is: each line is fsynced after its samples are,
+            // so after a kill or a power loss no line points past the samples on disk.
+            AtomicFile.SyncFolder(folder);
             samples.SetLength(offset * 2); // drop any samples written after the last indexed clip
             samples.Position = offset * 2;
             var clips = listing.Clips;
@@ -119,27 +125,21 @@ public static class StoreWriter
                 throw new DatasetException($"{folder}: holds a store prepared from other data or options ({existing?.Source}, {existing?.Clips} clips); use another folder or delete it");
             return;
         }
-        if (Directory.EnumerateFileSystemEntries(folder).Any())
+        // Our own lock, and the request's temporary file if a kill interrupted its first write, leave the folder new.
+        if (Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Any(name => name is not (WriterLock.FileName or StoreLayout.Request + ".tmp")))
             throw new DatasetException($"{folder}: not empty and not a store; choose an empty or new folder");
-        WriteAtomically(path, JsonSerializer.Serialize(request, StoreManifest.Json));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(request, StoreManifest.Json));
     }
 
-    // The index lines already committed, with a torn last line cut off; they must match the listing's order.
-    static List<StoredClip> ReadCommitted(string indexPath, DatasetListing listing)
+    // The index lines already committed (checked, a torn last line cut off); they must match the listing's order.
+    static List<StoredClip> ReadCommitted(string indexPath, string samplesPath, DatasetListing listing)
     {
-        var done = new List<StoredClip>();
-        if (!File.Exists(indexPath)) return done;
-        var bytes = File.ReadAllBytes(indexPath);
-        int end = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-        if (end < bytes.Length)
-            using (var file = new FileStream(indexPath, FileMode.Open, FileAccess.Write)) file.SetLength(end);
-        foreach (var line in Encoding.UTF8.GetString(bytes, 0, end).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var entry = JsonSerializer.Deserialize<StoredClip>(line, StoreManifest.Json)!;
-            if (done.Count >= listing.Clips.Count || listing.Clips[done.Count].Id != entry.Id)
-                throw new DatasetException($"{indexPath}: line {done.Count + 1} is clip '{entry.Id}', which this listing does not have there; use another folder");
-            done.Add(entry);
-        }
+        if (!File.Exists(indexPath)) return [];
+        long samples = File.Exists(samplesPath) ? new FileInfo(samplesPath).Length / 2 : 0;
+        var done = StoreIndex.Read(indexPath, listing.Vocabulary.Count, samples, cutTornLine: true);
+        for (int i = 0; i < done.Count; i++)
+            if (i >= listing.Clips.Count || listing.Clips[i].Id != done[i].Id)
+                throw new DatasetException($"{indexPath}: line {i + 1} is clip '{done[i].Id}', which this listing does not have there; use another folder");
         return done;
     }
 
@@ -162,23 +162,10 @@ public static class StoreWriter
         var manifest = new StoreManifest(StoreManifest.CurrentVersion, StoreManifest.Int16Format, options.SampleRate, listing.Source,
             listing.Vocabulary.Tags.ToArray(), done.Count(c => c.Skipped is null), done.Count(c => c.Skipped is not null),
             done.Sum(c => c.Length), options.MaxClipSamples ?? 0, fullScale,
-            Convert.ToHexStringLower(hash.GetHashAndReset()), Sha256File(Path.Combine(folder, StoreLayout.Index)));
-        WriteAtomically(Path.Combine(folder, StoreManifest.FileName), JsonSerializer.Serialize(manifest, StoreManifest.Json));
+            Convert.ToHexStringLower(hash.GetHashAndReset()), StoreIndex.Sha256(Path.Combine(folder, StoreLayout.Index)));
+        AtomicFile.WriteAllText(Path.Combine(folder, StoreManifest.FileName), JsonSerializer.Serialize(manifest, StoreManifest.Json));
         return manifest;
     }
 
-    internal static void WriteAtomically(string path, string text)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, text);
-        File.Move(temporary, path, overwrite: true);
-    }
-
     static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-
-    static string Sha256File(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 }
