@@ -145,6 +145,10 @@ public class RobustnessTests
                 Assert.StartsWith(playlist + ": ", error.Message);
                 Assert.False(listener.Pending(), $"ffmpeg contacted the playlist's URL for {name}");
             }
+            // ffmpeg's own defaults refuse the URL above from a local playlist, but followed one to any other local file.
+            var local = scratch.Write("local.m3u8", System.Text.Encoding.ASCII.GetBytes(
+                $"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\n{Fixtures.PathOf("mtat-like-16k-mono.mp3")}\n#EXT-X-ENDLIST\n"));
+            Within(30, () => Assert.Throws<AudioDecodeException>(() => AudioReader.Load(local)));
         }
         finally
         {
@@ -282,6 +286,34 @@ public class RobustnessTests
         Assert.False(results[0].Failed);
         Assert.StartsWith("truncated: the data chunk declares", results[0].Recovered);
         Assert.Null(results[1].Recovered);
+    }
+
+    // Point 21: prepare's summary counts and lists recovered files; tag's JSON and CSV carry the field.
+    [Fact]
+    public void PrepareAndTagVerbsShowRecoveredFiles()
+    {
+        using var scratch = new Fixtures.Scratch();
+        var wav = Fixture("pcm16-stereo-11k.wav");
+        scratch.Write("cut.wav", wav[..(wav.Length / 2)]);
+        File.Copy(Fixtures.PathOf("vorbis-mono-22k.ogg"), Path.Combine(scratch.Folder, "fine.ogg"));
+        Fifo(scratch.Folder, "pipe.wav");
+        var annotations = scratch.Write("tags.csv", "file,tags,split\ncut.wav,rock,train\nfine.ogg,jazz,train\npipe.wav,rock,test\n"u8.ToArray());
+        var (code, output, _) = Within(60, () => Cli.CliRunner.Run("prepare", "csv", "--annotations", annotations, "--audio", scratch.Folder,
+            "--out", Path.Combine(scratch.Folder, "store"), "--workers", "1"));
+        Assert.Equal(0, code);
+        Assert.Contains("1 damaged source file(s) were recovered", output);
+        Assert.Matches(@"cut\.wav: truncated: the data chunk declares 8,820 bytes, the file holds 4,371; kept 0\.10 s", output);
+        Assert.Contains("pipe.wav: empty file (0 bytes), or not a regular file", output);
+
+        var (model, checkpoint) = Tagging.TaggerTests.TinyModel(scratch.Folder);
+        model.Dispose();
+        var (tagCode, json, _) = Cli.CliRunner.RunWithWidth(1000, "tag", Path.Combine(scratch.Folder, "cut.wav"), "--model", checkpoint, "--json");
+        Assert.Equal(0, tagCode);
+        using var record = System.Text.Json.JsonDocument.Parse(json.Trim());
+        Assert.StartsWith("truncated: the data chunk declares", record.RootElement.GetProperty("recovered").GetString());
+        var (_, csv, _) = Cli.CliRunner.RunWithWidth(1000, "tag", Path.Combine(scratch.Folder, "cut.wav"), "--model", checkpoint, "--csv");
+        Assert.StartsWith("file,segments,padded,error,recovered,", csv);
+        Assert.Contains(",\"truncated: the data chunk declares", csv);
     }
 
     // Point 21: NVorbis ended the stream at the first damaged page (a page 1 s into a 5-s file left nothing).

@@ -13,7 +13,7 @@ public class TaggerTests
     static readonly string[] Tags = ["a", "b", "c", "d"];
 
     /// <summary>An untrained 3^4 model (243-sample segments) with non-trivial BatchNorm statistics, saved as a checkpoint.</summary>
-    static (TaggingCnn Model, string Checkpoint) TinyModel(string folder, string spec = "3^4")
+    internal static (TaggingCnn Model, string Checkpoint) TinyModel(string folder, string spec = "3^4")
     {
         manual_seed(5);
         var model = new TaggingCnn(ModelSpec.Parse(spec), Tags.Length);
