@@ -90,7 +90,8 @@ public sealed class Mp3Decoder : IAudioDecoder
         var header = Mp3FrameHeader.Parse(headerBytes) ?? throw new AudioDecodeException(path, AudioProblem.Corrupt, $"corrupt: frame {framesRead + 1} changed while reading");
         if (frameBytes.Length < header.Length) frameBytes = new byte[header.Length];
         headerBytes.CopyTo(frameBytes);
-        stream.ReadExactly(frameBytes.AsSpan(4, header.Length - 4));
+        var payload = frameBytes.AsSpan(4, header.Length - 4);
+        payload[stream.ReadAtLeast(payload, payload.Length, throwOnEndOfStream: false)..].Clear(); // a frame cut off by the end of the file
         framesRead++;
         try
         {

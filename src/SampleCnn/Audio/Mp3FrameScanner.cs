@@ -7,7 +7,7 @@ namespace SampleCnn.Audio;
 /// the start; accepts ID3v1/APE/Lyrics tags or zero padding after the last frame. Where the walk meets
 /// junk (a damaged header, a damaged ID3 size, bytes spliced in), it resynchronises as ffmpeg and mpg123
 /// do: it searches on for a header that the next one confirms, and records the stretch skipped. A frame
-/// cut off by the end of the file ends the audio. Reads the gapless information of a LAME/Xing "Info"
+/// cut off by the end of the file is the last one. Reads the gapless information of a LAME/Xing "Info"
 /// frame the way ffmpeg applies it.
 /// </summary>
 public static class Mp3FrameScanner
@@ -56,6 +56,7 @@ public static class Mp3FrameScanner
             if (fits && position + header!.Value.Length > length)
             {
                 end = new AudioDamage(AudioProblem.Truncated, $"truncated: the last frame needs {position + header.Value.Length - length:N0} bytes past the end of the file");
+                if (first is not null) frames++; // decoded with the missing bytes as zeros, as ffmpeg does
                 break;
             }
             if (fits)

@@ -87,7 +87,8 @@ static class AudioFuzz
             try
             {
                 var samples = AudioReader.Load(path, Waveform.PaperSampleRate, long.MaxValue, out var damage).Samples.Length;
-                return (damage is null ? Outcome.Kept : Outcome.Recovered, samples, damage?.Reason ?? "");
+                // No samples at all is a refusal in prepare and tag too.
+                return (samples == 0 ? Outcome.Refused : damage is null ? Outcome.Kept : Outcome.Recovered, samples, damage?.Reason ?? "no audio samples");
             }
             catch (AudioDecodeException e)
             {

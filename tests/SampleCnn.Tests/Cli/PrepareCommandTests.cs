@@ -40,7 +40,7 @@ public class PrepareCommandTests
         var (code, output, _) = Run("prepare", "csv", "--annotations", annotations, "--audio", scratch.Folder, "--out", store);
         Assert.Equal(0, code);
         Assert.Contains("csv, 2 clips", output);
-        Assert.Contains("broken.mp3: the extension says MP3 but the file does not start like one", output);
+        Assert.Contains("broken.mp3: not an MP3 file (no MPEG audio frames)", output);
     }
 
     [Theory]
