@@ -73,6 +73,13 @@ public sealed class Mp3Decoder : IAudioDecoder
         {
             decodedCount = frameDecoder.DecodeFrame(new Mp3Frame(header, frameBytes), decoded, 0);
             decodedOffset = 0;
+            // NLayer yields nothing for a Layer III frame whose main data began in frames we do not have (after
+            // a cut or a resynchronisation); ffmpeg yields the frame as silence, which keeps later samples in time.
+            if (decodedCount == 0)
+            {
+                decodedCount = header.SampleCount * Channels;
+                Array.Clear(decoded, 0, decodedCount);
+            }
             return true;
         }
         catch (Exception e)
