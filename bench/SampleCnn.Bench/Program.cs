@@ -4,7 +4,7 @@ using SampleCnn.Models;
 using SampleCnn.Platform;
 
 // bench: `forward` and `train-step` compare ours with the PyTorch reference (bench/reference.py);
-// `decode` compares our MP3 decode + resample with ffmpeg's; `data` measures prepare and the batch loader;
+// `decode` compares our MP3 decode + resample with ffmpeg's (speed), `decode-snr` our decode with ffmpeg's (samples); `data` measures prepare and the batch loader;
 // `tag` measures inference (network part and end to end from MP3s) against PyTorch and the FMA peak. The `worker-*` verbs are the measured
 // processes a comparison starts; not meant to be run by hand.
 var options = Options.Parse(args.Skip(1));
@@ -45,6 +45,10 @@ switch (args.FirstOrDefault())
         Console.WriteLine(Comparison.Run(title, contenders, options.Int("rounds", 5), Console.Error, seconds));
         return 0;
     }
+
+    case "decode-snr":
+        Console.WriteLine(DecodeSnr.Run(options.Text("files", "").Split(',', StringSplitOptions.RemoveEmptyEntries)));
+        return 0;
 
     case "worker-tag":
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
@@ -98,6 +102,7 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("       SampleCnn.Bench tag [--rounds 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench data [--clips 40] [--rounds 3] [--steps 12] [--threads N] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench decode [--match NAME] [--rounds 5] [--iters 5] [--warmup 1] [--bench-dir bench]");
+        Console.Error.WriteLine("       SampleCnn.Bench decode-snr --files A.mp3,B.mp3 (our decode against ffmpeg's, per granule)");
         return 2;
 }
 

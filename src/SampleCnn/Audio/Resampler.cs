@@ -8,8 +8,9 @@ namespace SampleCnn.Audio;
 /// lower Nyquist frequency, windowed by a Kaiser window (beta 14.77) over 64 of its zero crossings
 /// each side. Flat to 0.87 x the lower Nyquist frequency (9.6 kHz at 22050 Hz), -4.6 dB at 0.943 x.
 /// Polyphase: output n lies exactly at input time n * inRate / outRate (zero-phase), one tap row per
-/// output position of the reduced ratio L/M; when L rows would exceed <see cref="MaxTableLength"/>,
-/// fewer rows are kept and each output interpolates linearly between the two nearest.
+/// output position of the reduced ratio L/M (L is at most 441 between the usual rates); for larger L,
+/// <see cref="InterpolatedRows"/> rows (fewer when they would exceed <see cref="MaxTableLength"/>) are
+/// kept and each output interpolates linearly between the two nearest (error below 1e-6).
 /// N input samples give ceil(N * out / in) outputs. Hand-written because the libraries we may use
 /// resample whole signals only.
 /// </summary>
@@ -20,6 +21,9 @@ public sealed class Resampler
 
     /// <summary>Most filter coefficients kept (4 MB); only beyond a 128:1 ratio do the 64 rows kept at least exceed it.</summary>
     public const int MaxTableLength = 1 << 20;
+
+    /// <summary>Rows kept when L is larger: 1024 per input sample, at least twice as dense as resampy's table (512 per zero crossing).</summary>
+    const int InterpolatedRows = 1024;
 
     private readonly int up, down;     // L, M: output n reads input time n * M / L
     private readonly int taps;          // per row
@@ -49,7 +53,7 @@ public sealed class Resampler
         double scale = Math.Min(1.0, (double)outputRate / inputRate);
         int halfWidth = (int)Math.Ceiling(ZeroCrossings / scale);
         taps = 2 * halfWidth;
-        rows = (long)up * taps <= MaxTableLength ? up : Math.Max(64, MaxTableLength / taps - 1);
+        rows = up <= InterpolatedRows && (long)up * taps <= MaxTableLength ? up : Math.Clamp(MaxTableLength / taps - 1, 64, InterpolatedRows);
         int stored = rows == up ? rows : rows + 1;
         table = new float[stored * taps];
         double besselBeta = BesselI0(KaiserBeta);

@@ -78,12 +78,13 @@ public class ResamplerTests
         }
     }
 
-    // 44101 Hz reduces to L = 22050 phases: more than the table may hold, so rows are interpolated.
+    // 44101 Hz reduces to L = 22050 or 44101 phases: more than are tabulated, so rows are interpolated.
     [Theory]
     [InlineData(16000, 22050)]
     [InlineData(44100, 22050)]
     [InlineData(44101, 22050)]
     [InlineData(22050, 8000)]
+    [InlineData(22050, 44101)]
     public void OutputsFollowTheFilterDefinitionWithABoundedTable(int inputRate, int outputRate)
     {
         Assert.True(new Resampler(inputRate, outputRate).TableLength <= Resampler.MaxTableLength);
@@ -94,7 +95,7 @@ public class ResamplerTests
         double worst = 0;
         for (int n = 0; n < output.Length; n += 7)
             worst = Math.Max(worst, Math.Abs(output[n] - Definition(input, (double)n * inputRate / outputRate, inputRate, outputRate)));
-        Assert.True(worst < 2e-5, $"largest difference {worst:E2}");
+        Assert.True(worst < 1e-6, $"largest difference {worst:E2}");
     }
 
     [Theory]

@@ -24,6 +24,9 @@ ff -f lavfi -i "$(music 8000 2 0.05)" -af "pan=5.1|FL=c0|FR=c1|FC=0.5*c0+0.5*c1|
 ff -f lavfi -i "$(music 16000 1 0.5)" -f wav - | lame --quiet -b 32 -m m --resample 16 - mtat-like-16k-mono.mp3
 # Encoding from a file (not a pipe) lets LAME write its Info tag with the encoder delay and padding.
 ff -f lavfi -i "$(music 44100 2 0.15)" /tmp/msd-like.wav && lame --quiet -b 128 /tmp/msd-like.wav msd-like-44k-stereo.mp3
+# Its frames from the third audio frame on, as after a cut or a resynchronisation: the first refers to main
+# data in the bit reservoir of frames cut away, so it decodes to silence (as ffmpeg does), not to nothing.
+tail -c +835 msd-like-44k-stereo.mp3 > mid-reservoir-44k-stereo.mp3
 # Intensity stereo (MPEG-2 LSF, 22050 Hz joint stereo, 80 kbps; LAME never writes it): the first 52 frames
 # (1.36 s) of frontiers.mp3 by Michael Kievernagel (GPL-2+), from Debian's asc-music package
 # (apt-get install asc-music). All but 3 frames use intensity stereo.
