@@ -71,28 +71,37 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
-    public void StagesAdvanceWhenValidationStallsAndRestartFromTheBestWeights()
+    public void StagesAdvanceWhenValidationStallsAndRestartFromTheBestWeightsWithAFreshOptimizer()
     {
         // A rate too small to help: the validation loss soon stops improving, so stages change quickly.
         var options = Tiny with { LearningRates = [1e-9, 1e-9, 1e-9], Patience = 1, MaxEpochs = 12 };
         var run = NewRun("stages");
-        int epoch = 0;
+        int epoch = 0, changes = 0;
         TrainingResult result;
         do
         {
             // One epoch per invocation, so the checkpoints can be inspected at every step.
             result = Trainer.Run(store, run, options with { MaxEpochs = ++epoch }, CPU, resume: epoch > 1);
             var last = Checkpoint.ReadState(run.Last);
+            using var fromLast = Checkpoint.LoadModel(run.Last).Model;
+            // The optimizer saved with it, read into one without momentum buffers.
+            using var optimizer = optim.SGD(fromLast.parameters(), 0.5);
+            Checkpoint.Load(run.Last, fromLast, optimizer);
+            var buffers = optimizer.state_dict().State.Select(s => ((TorchSharp.Modules.SGD.State)s).momentum_buffer is not null).ToArray();
             if (last.Stage > result.Metrics[^1].Stage)
             {
-                using var fromLast = Checkpoint.LoadModel(run.Last).Model;
+                changes++;
                 using var fromBest = Checkpoint.LoadModel(run.Best).Model;
                 Assert.All(fromLast.state_dict().Zip(fromBest.state_dict()), p => Assert.True(p.First.Value.eq(p.Second.Value).all().item<bool>(), p.First.Key));
+                Assert.All(buffers, Assert.False); // a fresh optimizer at each stage: no momentum carried over
             }
+            else if (last.Finished != LearningRateStages.LastStageEnded)
+                Assert.All(buffers, Assert.True);
         } while (result.State.Finished != LearningRateStages.LastStageEnded && epoch < 12);
 
         var stages = result.Metrics.Select(m => m.Stage).ToArray();
         Assert.Equal(2, stages.Max());
+        Assert.Equal(2, changes);
         Assert.Equal("the last learning-rate stage ended", result.State.Finished);
         Assert.True(stages.Zip(stages.Skip(1)).All(p => p.Second == p.First || p.Second == p.First + 1));
     }
