@@ -39,7 +39,7 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFoldabl
     {
         using var scope = NewDisposeScope();
         var y = conv.forward(x);
-        y = nn.functional.relu(folded ? y : bn.forward(y));
+        y = nn.functional.relu(folded ? y : bn.Normalize(y));
         if (se is not null) y = se.forward(y);
         return y.MoveToOuterDisposeScope();
     }

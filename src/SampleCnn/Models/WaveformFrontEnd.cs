@@ -27,7 +27,7 @@ public sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows, IF
     {
         using var scope = NewDisposeScope();
         var y = conv.forward(x);
-        return nn.functional.relu(folded ? y : bn.forward(y)).MoveToOuterDisposeScope();
+        return nn.functional.relu(folded ? y : bn.Normalize(y)).MoveToOuterDisposeScope();
     }
 
     public void FoldBatchNorm()

@@ -112,7 +112,7 @@ public static class Trainer
     }
 
     static TorchSharp.Modules.SGD NewOptimizer(TaggingCnn model, TrainingOptions options, double rate) =>
-        optim.SGD(model.parameters(), rate, momentum: options.Momentum, nesterov: options.Nesterov, weight_decay: options.WeightDecay);
+        new Sgd(model.parameters(), rate, options.Momentum, options.Nesterov, options.WeightDecay);
 
     static double TrainEpoch(TaggingCnn model, TorchSharp.Modules.SGD optimizer, BatchLoader loader, TrainingOptions options, Device device,
         int epoch, int stage, double rate, IProgress<TrainingProgress>? progress, CancellationToken cancel)
@@ -125,7 +125,6 @@ public static class Trainer
         foreach (var batch in loader.Epoch(epoch, options.BatchSize, options.Seed, cancel))
         {
             index++;
-            using var pause = Platform.GcPause.Begin();
             using var scope = NewDisposeScope();
             var (inputs, targets) = batch.ToTensors(device);
             optimizer.zero_grad();
