@@ -112,7 +112,7 @@ public static class Trainer
     }
 
     static TorchSharp.Modules.SGD NewOptimizer(TaggingCnn model, TrainingOptions options, double rate) =>
-        new Sgd(model.parameters(), rate, options.Momentum, options.Nesterov, options.WeightDecay);
+        new SGD(model.parameters(), rate, options.Momentum, options.Nesterov, options.WeightDecay);
 
     static double TrainEpoch(TaggingCnn model, TorchSharp.Modules.SGD optimizer, BatchLoader loader, TrainingOptions options, Device device,
         int epoch, int stage, double rate, IProgress<TrainingProgress>? progress, CancellationToken cancel)

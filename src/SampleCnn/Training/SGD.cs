@@ -1,6 +1,5 @@
 using SampleCnn.Platform;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SampleCnn.Training;
@@ -9,10 +8,11 @@ namespace SampleCnn.Training;
 /// TorchSharp 0.107's SGD step (momentum, dampening, Nesterov, weight decay), the same operations in the
 /// same order, with its numbers passed as Scalars held until the step ends: TorchSharp's own step makes a
 /// temporary Scalar for every alpha and momentum factor (see <see cref="KeptScalars"/>). State and
-/// checkpoints are the base class's.
+/// checkpoints are the base class's; the class name is too, because TorchSharp writes it into the
+/// optimizer's saved state and refuses to load a state saved under another.
 /// </summary>
-public sealed class Sgd(IEnumerable<Parameter> parameters, double learningRate, double momentum, bool nesterov, double weightDecay)
-    : SGD(parameters, learningRate, momentum, dampening: 0, weightDecay, nesterov, maximize: false)
+public sealed class SGD(IEnumerable<TorchSharp.Modules.Parameter> parameters, double learningRate, double momentum, bool nesterov, double weightDecay)
+    : TorchSharp.Modules.SGD(parameters, learningRate, momentum, dampening: 0, weightDecay, nesterov, maximize: false)
 {
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
