@@ -28,7 +28,6 @@ public sealed record ClipPredictions(IReadOnlyList<StoredClip> Clips, float[] Cl
         foreach (var clip in loader.ClipByClip())
         {
             cancel.ThrowIfCancellationRequested();
-            using var pause = Platform.GcPause.Begin();
             using var scope = NewDisposeScope();
             var logits = model.Logits(clip.ToTensor(device));
             var target = tensor(clip.Targets, [1, tags]).to(device).expand(clip.Count, tags);

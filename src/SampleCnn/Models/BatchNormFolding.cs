@@ -1,3 +1,4 @@
+using SampleCnn.Platform;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,8 +22,9 @@ public static class BatchNormFolding
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var scale = bn.weight! / (bn.running_var! + bn.eps).sqrt();
+        using var eps = bn.eps.ToScalar();
+        var scale = bn.weight! / bn.running_var!.add(eps, KeptScalars.One).sqrt();
         conv.weight!.mul_(scale.view(-1, 1, 1));
-        conv.bias!.sub_(bn.running_mean!).mul_(scale).add_(bn.bias!);
+        conv.bias!.sub_(bn.running_mean!).mul_(scale).add_(bn.bias!, KeptScalars.One);
     }
 }

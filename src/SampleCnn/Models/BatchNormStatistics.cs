@@ -23,7 +23,7 @@ public static class BatchNormStatistics
 
     /// <summary>The BatchNorm layer applied under the current thread's scope.</summary>
     internal static Tensor Normalize(this BatchNorm1d bn, Tensor x) =>
-        inputScopes > 0 ? nn.functional.instance_norm(x, weight: bn.weight, bias: bn.bias, eps: bn.eps) : bn.forward(x);
+        inputScopes > 0 ? nn.functional.instance_norm(x, weight: bn.weight, bias: bn.bias, eps: bn.eps) : BatchNormForward.Forward(bn, x);
 
     sealed class Scope : IDisposable
     {

@@ -31,7 +31,7 @@ public sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, I
     {
         using var scope = NewDisposeScope();
         var y = conv.forward(moduleOutputs[^1]);
-        y = nn.functional.relu(folded ? y : bn.forward(y));
+        y = nn.functional.relu(folded ? y : bn.Normalize(y));
         return dense.forward(dropout.forward(y.flatten(1))).MoveToOuterDisposeScope();
     }
 

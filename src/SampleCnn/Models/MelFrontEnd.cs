@@ -1,3 +1,4 @@
+using SampleCnn.Platform;
 using SampleCnn.Audio;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -40,9 +41,9 @@ public sealed class MelFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows
         using var scope = NewDisposeScope();
         var padded = nn.functional.pad(x.squeeze(1), [padLeft, padRight]);
         var spectrum = stft(padded, nFft, hop, windowLength, window, center: false, return_complex: true);
-        var power = spectrum.abs().square();
+        var power = spectrum.abs().pow(KeptScalars.Two); // square(), with a kept Scalar
         var mel = matmul(filterbank, power);
-        return bn.Normalize(torch.log10(1 + 10 * mel)).MoveToOuterDisposeScope();
+        return bn.Normalize(torch.log10(mel.mul(KeptScalars.Ten).add(KeptScalars.One, KeptScalars.One))).MoveToOuterDisposeScope(); // log10(1 + 10 mel)
     }
 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)

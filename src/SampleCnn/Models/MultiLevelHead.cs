@@ -31,7 +31,7 @@ public sealed class MultiLevelHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, I
     {
         using var scope = NewDisposeScope();
         var pooled = moduleOutputs.Skip(moduleOutputs.Count - Levels).Select(o => o.amax([2])).ToArray();
-        var y = nn.functional.relu(bn.forward(hidden.forward(cat(pooled, 1))));
+        var y = nn.functional.relu(bn.Normalize(hidden.forward(cat(pooled, 1))));
         return dense.forward(dropout.forward(y)).MoveToOuterDisposeScope();
     }
 

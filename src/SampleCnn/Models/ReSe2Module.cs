@@ -1,3 +1,4 @@
+using SampleCnn.Platform;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -51,7 +52,7 @@ public sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows
         var y = nn.functional.relu(bn1.Normalize(conv1.forward(x)));
         y = se.forward(bn2.Normalize(conv2.forward(y)));
         var shortcut = project is null ? x : projectBn!.Normalize(project.forward(x));
-        return nn.functional.relu(y + shortcut).MoveToOuterDisposeScope();
+        return nn.functional.relu(y.add(shortcut, KeptScalars.One)).MoveToOuterDisposeScope();
     }
 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)

@@ -118,6 +118,7 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
     public float[,]? FirstLayerWeights()
     {
         if (frontEnd is not WaveformFrontEnd) return null;
+        using var scope = NewDisposeScope(); // holds the temporaries while libtorch reads them
         var weight = named_parameters().First(p => p.name == "frontEnd.conv.weight").parameter;
         var data = weight.detach().cpu().data<float>().ToArray();
         int filters = (int)weight.shape[0], taps = (int)weight.shape[2];

@@ -142,7 +142,6 @@ public sealed class Tagger
 
     void Score(List<Piece> batch, List<Pending> pending)
     {
-        using var pause = Platform.GcPause.Begin();
         using var inference = inference_mode();
         using var scope = NewDisposeScope();
         var samples = new float[batch.Count * SegmentSamples];

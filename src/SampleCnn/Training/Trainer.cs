@@ -122,7 +122,7 @@ public static class Trainer
     }
 
     static TorchSharp.Modules.SGD NewOptimizer(TaggingCnn model, TrainingOptions options, double rate) =>
-        optim.SGD(model.parameters(), rate, momentum: options.Momentum, nesterov: options.Nesterov, weight_decay: options.WeightDecay);
+        new SGD(model.parameters(), rate, options.Momentum, options.Nesterov, options.WeightDecay);
 
     /// <summary>
     /// Trains epoch <c>state.Epoch + 1</c> from where <c>state.InEpoch</c> left it, handing a mid-epoch state to
@@ -142,7 +142,6 @@ public static class Trainer
         foreach (var batch in loader.Epoch(epoch, options.BatchSize, options.Seed, cancel, firstBatch: index))
         {
             index++;
-            using var pause = Platform.GcPause.Begin();
             using var scope = NewDisposeScope();
             // Dropout draws from a generator seeded per batch from (seed, epoch, batch) instead of one carried
             // along: a run resumed at any batch draws the same masks, on CUDA too (torch's manual_seed seeds

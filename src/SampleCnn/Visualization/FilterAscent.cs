@@ -1,3 +1,4 @@
+using SampleCnn.Platform;
 using SampleCnn.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -48,12 +49,12 @@ public static class FilterAscent
         using var x = tensor(start, [filters, 1, options.InputSamples]).to(device);
         var active = Enumerable.Repeat(true, filters).ToArray();
         var losses = Enumerable.Range(0, filters).Select(_ => new List<double>()).ToArray();
-        var index = arange(filters, device: device);
+        using Scalar filterCount = filters.ToScalar(), stepSize = options.StepSize.ToScalar(), tiny = 1e-9.ToScalar(); // kept alive: see KeptScalars
+        var index = arange(KeptScalars.Zero, filterCount, KeptScalars.One, device: device);
 
         for (int step = 0; step < options.Steps && active.Any(a => a); step++)
         {
             cancel.ThrowIfCancellationRequested();
-            using var pause = Platform.GcPause.Begin();
             using var scope = NewDisposeScope();
             var input = x.detach().requires_grad_(true);
             var activation = model.Activation(input, layer);                  // [filters, channels, time]
@@ -69,8 +70,8 @@ public static class FilterAscent
             }
             var mask = tensor(active.Select(a => a ? 1f : 0f).ToArray(), [filters, 1, 1]).to(device);
             var gradient = autograd.grad([own.sum()], [input])[0];
-            var rms = gradient.square().mean([1, 2], keepdim: true).sqrt();
-            using (no_grad()) x.add_(gradient / (rms + 1e-9) * options.StepSize * mask);
+            var rms = gradient.pow(KeptScalars.Two).mean([1, 2], keepdim: true).sqrt();
+            using (no_grad()) x.add_((gradient / rms.add(tiny, KeptScalars.One)).mul(stepSize) * mask, KeptScalars.One);
             stepDone?.Report(step + 1);
         }
 
