@@ -67,7 +67,7 @@ public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Sett
         var spec = ModelSpec.Parse(settings.Model);
         Step($"3/6 training {spec} ({spec.InputSamples} samples = {spec.InputMilliseconds:F0} ms a segment) for about {trainMinutes:F1} minutes (samplecnn train)");
         console.MarkupLineInterpolated($"[grey]sized for the budget: the paper's 3^9 reads 59049-sample segments and needs hours per epoch on a CPU; {spec} trains in seconds per epoch here[/]");
-        bool resume = File.Exists(Path.Combine(run, "last.ckpt"));
+        bool resume = File.Exists(Path.Combine(run, "config.json")); // a run killed before its first checkpoint resumes too
         Run(["train", "--store", store, "--model", settings.Model, "--run", run, "--seed", $"{settings.Seed}",
             "--max-minutes", trainMinutes.ToString(CultureInfo.InvariantCulture), .. resume ? new[] { "--resume" } : [], .. device]);
 

@@ -76,7 +76,7 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
             {
                 try
                 {
-                    var resume = File.Exists(run.Last) ? new[] { "--resume" } : [];
+                    var resume = File.Exists(run.Config) ? new[] { "--resume" } : []; // a run killed before its first checkpoint resumes too
                     SampleCnnApp.RunOrThrow(["train", "--store", settings.Store, "--model", spec.ToString(), "--run", run.Path, "--seed", $"{settings.Seed}",
                         "--segments", $"{settings.Segments}", .. budget, .. resume, .. device], console, cancellationToken);
                     SampleCnnApp.RunOrThrow(["evaluate", "--run", run.Path, "--split", "test", "--store", settings.Store, .. device], console, cancellationToken);

@@ -6,6 +6,7 @@ using SampleCnn.Tests.Audio;
 using SampleCnn.Training;
 using TorchSharp;
 using TorchSharp.Modules;
+using SGD = TorchSharp.Modules.SGD;
 using static SampleCnn.Tests.Cli.CliRunner;
 using static TorchSharp.torch;
 
