@@ -88,25 +88,9 @@ public static class AudioDecoders
         switch (content)
         {
             case AudioFormat.Wav:
-                try
-                {
-                    return new WavDecoder(path, stream);
-                }
-                catch (AudioDecodeException e) when (e.Problem == AudioProblem.UnsupportedCodec && FfmpegDecoder.Executable is not null)
-                {
-                    stream.Dispose();
-                    return new FfmpegDecoder(path, "this WAV codec", cancel);
-                }
+                return BuiltInOrFfmpeg(path, stream, () => new WavDecoder(path, stream), "this WAV codec", cancel);
             case AudioFormat.Mp3:
-                try
-                {
-                    return new Mp3Decoder(path, stream);
-                }
-                catch (AudioDecodeException e) when (e.Problem == AudioProblem.UnsupportedCodec && FfmpegDecoder.Executable is not null)
-                {
-                    stream.Dispose();
-                    return new FfmpegDecoder(path, "MP3 with intensity stereo");
-                }
+                return BuiltInOrFfmpeg(path, stream, () => new Mp3Decoder(path, stream), "MP3 with intensity stereo", cancel);
             case AudioFormat.OggVorbis:
                 return new VorbisDecoder(path, stream);
             case AudioFormat.Unknown when FfmpegDecoder.Executable is null:
@@ -114,6 +98,21 @@ public static class AudioDecoders
             default:
                 stream.Dispose();
                 return new FfmpegDecoder(path, content == AudioFormat.Unknown ? $"'{extension}' content" : AudioFormats.Describe(content), cancel);
+        }
+    }
+
+    // What our decoder refuses as an unsupported codec (an exotic WAV codec, MP3 intensity stereo) goes to
+    // ffmpeg when it is on PATH; without it the refusal stands and names the remedy.
+    static IAudioDecoder BuiltInOrFfmpeg(string path, Stream stream, Func<IAudioDecoder> open, string what, CancellationToken cancel)
+    {
+        try
+        {
+            return open();
+        }
+        catch (AudioDecodeException e) when (e.Problem == AudioProblem.UnsupportedCodec && FfmpegDecoder.Executable is not null)
+        {
+            stream.Dispose();
+            return new FfmpegDecoder(path, what, cancel);
         }
     }
 }
