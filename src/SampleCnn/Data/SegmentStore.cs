@@ -1,5 +1,4 @@
 using System.IO.MemoryMappedFiles;
-using System.Text;
 using System.Text.Json;
 using SampleCnn.Audio;
 
