@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using SampleCnn.Data;
 using SampleCnn.Evaluation;
+using SampleCnn.Platform;
 using SampleCnn.Training;
 using SampleCnn.Visualization;
 using Spectre.Console;
@@ -65,8 +66,8 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
             settings.Bootstrap, settings.Seed, cancellationToken);
 
         var stem = Path.Combine(run.Path, $"evaluation-{report.Split}-{Path.GetFileNameWithoutExtension(checkpoint)}");
-        File.WriteAllText(stem + ".json", report.ToJson());
-        File.WriteAllText(stem + ".csv", report.ToCsv());
+        AtomicFile.WriteAllText(stem + ".json", report.ToJson());
+        AtomicFile.WriteAllText(stem + ".csv", report.ToCsv());
         TagBarChart.Write(stem + ".png", report);
 
         console.MarkupLineInterpolated($"[bold]{report.Model}[/] (epoch {report.Epoch}) on the {report.Split} split of {store.Folder}: {report.Clips} clips, {(report.SegmentsPerClip == 0 ? "all" : report.SegmentsPerClip.ToString(CultureInfo.InvariantCulture))} segments each, clip = {report.Aggregation} of segments");

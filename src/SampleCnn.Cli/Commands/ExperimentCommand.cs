@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using SampleCnn.Data;
 using SampleCnn.Evaluation;
+using SampleCnn.Platform;
 using SampleCnn.Models;
 using SampleCnn.Training;
 using Spectre.Console;
@@ -97,10 +98,10 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
 
         Directory.CreateDirectory(settings.Out);
         var markdown = Markdown(rows, settings);
-        File.WriteAllText(Path.Combine(settings.Out, "results.md"), markdown);
-        File.WriteAllLines(Path.Combine(settings.Out, "results.csv"), ["model,first_filter,input_samples,input_ms,parameters,roc_auc,pr_auc,training_minutes,epochs,status",
+        AtomicFile.WriteAllText(Path.Combine(settings.Out, "results.md"), markdown);
+        AtomicFile.WriteAllText(Path.Combine(settings.Out, "results.csv"), string.Join('\n', ["model,first_filter,input_samples,input_ms,parameters,roc_auc,pr_auc,training_minutes,epochs,status",
             .. rows.Select(r => string.Create(CultureInfo.InvariantCulture,
-                $"{r.Model},{r.FirstFilter},{r.InputSamples},{r.InputMs:F0},{r.Parameters},{(r.Failure is null ? r.RocAuc : "")},{(r.Failure is null ? r.PrAuc : "")},{r.TrainingMinutes:F2},{r.Epochs},{(r.Failure is null ? "ok" : $"\"{r.Failure.Replace("\"", "\"\"")}\"")}"))]);
+                $"{r.Model},{r.FirstFilter},{r.InputSamples},{r.InputMs:F0},{r.Parameters},{(r.Failure is null ? r.RocAuc : "")},{(r.Failure is null ? r.PrAuc : "")},{r.TrainingMinutes:F2},{r.Epochs},{(r.Failure is null ? "ok" : $"\"{r.Failure.Replace("\"", "\"\"")}\"")}"))]) + "\n");
         Plot(Path.Combine(settings.Out, "roc-auc-vs-first-filter.png"), [.. specs.Zip(rows).Where(p => p.Second.Failure is null)]);
         console.WriteLine(markdown);
         console.MarkupLineInterpolated($"wrote {Path.Combine(settings.Out, "results.md")}, results.csv, roc-auc-vs-first-filter.png and runs/ in {settings.Out}");
