@@ -54,7 +54,7 @@ public sealed class GcStressTests : IDisposable
 
     static Results Everything(SegmentStore store, string runFolder)
     {
-        var options = new TrainingOptions { Model = "3^4", Seed = 7, MaxEpochs = 2, SegmentsPerClip = 3 };
+        var options = new TrainingOptions { Model = "3^4", Seed = 7, MaxEpochs = 2, SegmentsPerClip = null };
         var trained = Trainer.Run(store, new RunFolder(runFolder), options, CPU);
         var (model, _) = Checkpoint.LoadModel(new RunFolder(runFolder).Last);
         using (model)
@@ -75,7 +75,7 @@ public sealed class GcStressTests : IDisposable
     [Fact]
     public void CollectionsFromAnotherThreadChangeNothing()
     {
-        using var store = SegmentStore.Open(TinyDataset.Create(scratch.Folder, clips: 30));
+        using var store = SegmentStore.Open(TinyDataset.Create(scratch.Folder));
         var quiet = Everything(store, Path.Combine(scratch.Folder, "quiet"));
         Results stressed;
         int collections;
