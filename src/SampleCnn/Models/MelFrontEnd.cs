@@ -1,5 +1,5 @@
-using SampleCnn.Platform;
 using SampleCnn.Audio;
+using SampleCnn.Platform;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

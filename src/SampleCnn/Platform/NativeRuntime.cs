@@ -46,8 +46,8 @@ public static partial class NativeRuntime
     /// </summary>
     static void DisableNnpack()
     {
-        // The exported C++ names follow the Itanium ABI (Linux, macOS); Windows' MSVC names differ.
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        // The C++ names below are libtorch 2.10's on Linux (checked); other systems' libraries are not.
+        if (!OperatingSystem.IsLinux()) return;
         setUserEnabledNNPACK(globalContext(), false);
     }
 

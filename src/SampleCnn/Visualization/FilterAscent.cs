@@ -1,5 +1,5 @@
-using SampleCnn.Platform;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,7 +46,7 @@ public static class FilterAscent
         var generator = new Random(Seeds.Derive(options.Seed, layer));
         var start = new float[filters * options.InputSamples];
         for (int i = 0; i < start.Length; i++) start[i] = (float)((generator.NextDouble() - 0.5) * 0.03);
-        using var x = tensor(start, [filters, 1, options.InputSamples]).to(device);
+        using var x = tensor(start, [filters, 1, options.InputSamples], device: device); // no temporary for the collector to free mid-call
         var active = Enumerable.Repeat(true, filters).ToArray();
         var losses = Enumerable.Range(0, filters).Select(_ => new List<double>()).ToArray();
         using Scalar filterCount = filters.ToScalar(), stepSize = options.StepSize.ToScalar(), tiny = 1e-9.ToScalar(); // kept alive: see KeptScalars
