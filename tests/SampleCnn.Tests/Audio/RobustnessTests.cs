@@ -32,23 +32,8 @@ public class RobustnessTests
     /// <summary>32-bit float mono WAV: lets a test place any value (NaN, out of range) at any sample.</summary>
     static string FloatWav(string folder, string name, float[] samples, int rate)
     {
-        var bytes = new byte[44 + 4 * samples.Length];
-        var span = bytes.AsSpan();
-        "RIFF"u8.CopyTo(span);
-        BinaryPrimitives.WriteInt32LittleEndian(span[4..], 36 + 4 * samples.Length);
-        "WAVEfmt "u8.CopyTo(span[8..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span[16..], 16);
-        BinaryPrimitives.WriteInt16LittleEndian(span[20..], 3);
-        BinaryPrimitives.WriteInt16LittleEndian(span[22..], 1);
-        BinaryPrimitives.WriteInt32LittleEndian(span[24..], rate);
-        BinaryPrimitives.WriteInt32LittleEndian(span[28..], 4 * rate);
-        BinaryPrimitives.WriteInt16LittleEndian(span[32..], 4);
-        BinaryPrimitives.WriteInt16LittleEndian(span[34..], 32);
-        "data"u8.CopyTo(span[36..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span[40..], 4 * samples.Length);
-        for (int i = 0; i < samples.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(span[(44 + 4 * i)..], samples[i]);
         var path = Path.Combine(folder, name);
-        File.WriteAllBytes(path, bytes);
+        WavWriter.WriteMonoFloat(path, samples, rate);
         return path;
     }
 
