@@ -1,4 +1,4 @@
-// Build-time fix for TorchSharp's native library on older Linux (ARCHITECTURE.md, item 1).
+// Build-time fix for TorchSharp's native library on older Linux (docs/ARCHITECTURE.md, platform fact 1).
 // libLibTorchSharp.so lists GLIBCXX_3.4.32 (GCC 13) among the versions it needs, but the only
 // symbol bound to that version is never resolved at run time. Where the system libstdc++ lacks
 // the version, the need is marked weak (VER_FLG_WEAK in its Vernaux entry) so the loader accepts

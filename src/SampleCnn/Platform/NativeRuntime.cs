@@ -5,7 +5,7 @@ namespace SampleCnn.Platform;
 
 /// <summary>
 /// Process-wide native settings, applied once before the first tensor by every entry point
-/// (CLI, tests, benchmarks). See ARCHITECTURE.md, platform items 2-3.
+/// (CLI, tests, benchmarks). See docs/ARCHITECTURE.md, platform facts 2-4.
 /// </summary>
 public static partial class NativeRuntime
 {
