@@ -30,6 +30,3 @@ public sealed record DelimitedTable(string Path, IReadOnlyList<string> Header, I
     /// <summary>Index of a named column, or -1.</summary>
     public int Column(string name) => Header.ToList().FindIndex(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
 }
-
-/// <summary>A dataset's files do not have the form its source expects; the message names the file and what is wrong.</summary>
-public sealed class DatasetException(string message) : Exception(message);
