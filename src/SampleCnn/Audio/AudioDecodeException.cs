@@ -46,4 +46,7 @@ public sealed record AudioDamage(AudioProblem Problem, string Reason)
     /// <summary>One line for reports: the damage and how much audio was kept.</summary>
     public string Describe(double keptSeconds) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Reason}; kept {keptSeconds:F2} s");
+
+    /// <summary>Why a file that decoded without an error gave no samples at all.</summary>
+    public static string NoAudio(AudioDamage? damage) => damage is null ? "no audio samples" : $"{damage.Reason}; no audio before the damage";
 }

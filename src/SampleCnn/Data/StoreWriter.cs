@@ -102,7 +102,7 @@ public static class StoreWriter
         try
         {
             var waveform = AudioReader.Load(clip.AudioPath, options.SampleRate, options.MaxClipSamples ?? long.MaxValue, out var damage, cancel);
-            if (waveform.Samples.Length == 0) return new Decoded(null, damage is null ? "no audio samples" : $"{damage.Reason}; no audio before the damage", null);
+            if (waveform.Samples.Length == 0) return new Decoded(null, AudioDamage.NoAudio(damage), null);
             var pcm = new short[waveform.Samples.Length];
             for (int i = 0; i < pcm.Length; i++)
                 pcm[i] = (short)Math.Clamp(MathF.Round(waveform.Samples[i] * 32768f), short.MinValue, short.MaxValue);

@@ -126,7 +126,7 @@ public sealed class Tagger
                         segments++;
                         padded |= segment.Padded;
                     }
-                    if (segments == 0) error = reader.Damage is { } d ? $"{d.Reason}; no audio before the damage" : "no audio samples";
+                    if (segments == 0) error = AudioDamage.NoAudio(reader.Damage);
                     else recovered = reader.Damage?.Describe((double)reader.SamplesRead / reader.SampleRate);
                 }
                 catch (Exception e) when (AudioDecodeException.IsPerFile(e)) // a failure part way fails the file; the others go on
