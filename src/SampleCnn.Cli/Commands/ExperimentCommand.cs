@@ -101,7 +101,7 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
         AtomicFile.WriteAllText(Path.Combine(settings.Out, "results.md"), markdown);
         AtomicFile.WriteAllText(Path.Combine(settings.Out, "results.csv"), string.Join('\n', ["model,first_filter,input_samples,input_ms,parameters,roc_auc,pr_auc,training_minutes,epochs,status",
             .. rows.Select(r => string.Create(CultureInfo.InvariantCulture,
-                $"{r.Model},{r.FirstFilter},{r.InputSamples},{r.InputMs:F0},{r.Parameters},{(r.Failure is null ? r.RocAuc : "")},{(r.Failure is null ? r.PrAuc : "")},{r.TrainingMinutes:F2},{r.Epochs},{(r.Failure is null ? "ok" : $"\"{r.Failure.Replace("\"", "\"\"")}\"")}"))]) + "\n");
+                $"{r.Model},{r.FirstFilter},{r.InputSamples},{r.InputMs:F0},{r.Parameters},{(r.Failure is null ? r.RocAuc : "")},{(r.Failure is null ? r.PrAuc : "")},{r.TrainingMinutes:F2},{r.Epochs},{CsvText.Field(r.Failure ?? "ok")}"))]) + "\n");
         Plot(Path.Combine(settings.Out, "roc-auc-vs-first-filter.png"), [.. specs.Zip(rows).Where(p => p.Second.Failure is null)]);
         console.WriteLine(markdown);
         console.MarkupLineInterpolated($"wrote {Path.Combine(settings.Out, "results.md")}, results.csv, roc-auc-vs-first-filter.png and runs/ in {settings.Out}");

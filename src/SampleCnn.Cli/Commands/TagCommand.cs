@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using SampleCnn.Data;
+using SampleCnn.Platform;
 using SampleCnn.Tagging;
 using SampleCnn.Training;
 using SampleCnn.Visualization;
@@ -71,7 +72,7 @@ public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settin
         }
         using var _ = owned;
         bool machine = settings.Json || settings.Csv;
-        if (settings.Csv) console.Profile.Out.Writer.WriteLine("file,segments,padded,error,recovered," + string.Join(',', tags.Select(CsvField)));
+        if (settings.Csv) console.Profile.Out.Writer.WriteLine("file,segments,padded,error,recovered," + string.Join(',', tags.Select(CsvText.Field)));
 
         var failed = new List<FileTags>();
         var recovered = new List<FileTags>();
@@ -84,7 +85,7 @@ public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settin
                 file = result.Path, segments = result.Segments, padded = result.Padded, error = result.Error, recovered = result.Recovered,
                 scores = result.Tags.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => result.Failed ? (float?)null : result.ClipScores[p.i]),
             }));
-            else if (settings.Csv) console.Profile.Out.Writer.WriteLine(string.Join(',', new[] { CsvField(result.Path), $"{result.Segments}", result.Padded ? "1" : "0", CsvField(result.Error ?? ""), CsvField(result.Recovered ?? "") }
+            else if (settings.Csv) console.Profile.Out.Writer.WriteLine(string.Join(',', new[] { CsvText.Field(result.Path), $"{result.Segments}", result.Padded ? "1" : "0", CsvText.Field(result.Error ?? ""), CsvText.Field(result.Recovered ?? "") }
                 .Concat(result.Failed ? result.Tags.Select(_ => "") : result.ClipScores.Select(s => s.ToString("G6", CultureInfo.InvariantCulture)))));
             else if (!result.Failed) ShowTable(result, settings);
             if (settings.TaggramOut is { } outPath && !result.Failed) WriteTaggram(outPath, result, files.Count);
@@ -163,5 +164,4 @@ public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settin
         return FolderWalk.Distinct(files).ToList(); // a file named twice (a link, a folder and a pattern) is tagged once
     }
 
-    static string CsvField(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using SampleCnn.Data;
+using SampleCnn.Platform;
 
 namespace SampleCnn.Evaluation;
 
@@ -18,7 +19,7 @@ public sealed record EvaluationReport(
     {
         var lines = new List<string> { "tag,positives,negatives,roc_auc,pr_auc" };
         lines.AddRange(SortedTags.Select(t => string.Create(CultureInfo.InvariantCulture,
-            $"\"{t.Tag.Replace("\"", "\"\"")}\",{t.Positives},{t.Negatives},{t.RocAuc},{t.AveragePrecision}")));
+            $"{CsvText.Field(t.Tag)},{t.Positives},{t.Negatives},{t.RocAuc},{t.AveragePrecision}")));
         return string.Join('\n', lines) + "\n";
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SampleCnn.Platform;
 using SampleCnn.Tagging;
 
 namespace SampleCnn.Visualization;
@@ -9,7 +10,7 @@ public static class Taggram
     /// <summary>One row per segment: its start and end in seconds, then every tag's score.</summary>
     public static void WriteCsv(string path, FileTags file)
     {
-        var lines = new List<string> { "start_s,end_s," + string.Join(',', file.Tags.Select(Quote)) };
+        var lines = new List<string> { "start_s,end_s," + string.Join(',', file.Tags.Select(CsvText.Field)) };
         for (int s = 0; s < file.Segments; s++)
         {
             var scores = file.SegmentScores.AsSpan(s * file.Tags.Count, file.Tags.Count).ToArray();
@@ -40,5 +41,4 @@ public static class Taggram
         plot.SavePng(path, 900, Math.Max(300, 16 * t + 140));
     }
 
-    static string Quote(string text) => text.Contains(',') || text.Contains('"') ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
 }

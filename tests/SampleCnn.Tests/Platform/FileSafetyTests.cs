@@ -37,4 +37,11 @@ public class FileSafetyTests
         }
         using var again = WriterLock.Acquire(folder, "store");
     }
+
+    [Theory]
+    [InlineData("bass", "bass")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("two\nlines", "\"two\nlines\"")]
+    public void CsvFieldsAreQuotedOnlyWhenTheyMustBe(string text, string field) => Assert.Equal(field, CsvText.Field(text));
 }
