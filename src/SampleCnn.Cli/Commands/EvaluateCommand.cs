@@ -54,7 +54,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
     {
         var device = settings.Apply();
         var run = new RunFolder(settings.Run);
-        var config = File.Exists(run.Config) ? JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(run.Config), StoreManifest.Json) : null;
+        var config = File.Exists(run.Config) ? JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(run.Config), JsonSettings.Indented) : null;
         var checkpoint = run.CheckpointPath(settings.Checkpoint);
         var (model, state) = Checkpoint.LoadModel(checkpoint, device);
         using var _ = model;

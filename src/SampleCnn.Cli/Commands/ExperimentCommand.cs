@@ -89,7 +89,7 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
                     console.MarkupLineInterpolated($"[red]{spec}: {failure}[/]");
                 }
             }
-            var report = failure is null ? JsonSerializer.Deserialize<EvaluationReport>(File.ReadAllText(evaluation), StoreManifest.Json)! : null;
+            var report = failure is null ? JsonSerializer.Deserialize<EvaluationReport>(File.ReadAllText(evaluation), JsonSettings.Indented)! : null;
             var metrics = MetricsLog.Read(run.Metrics);
             using var model = new TaggingCnn(spec, tags);
             rows.Add(new Row(spec.ToString(), spec.Filter, spec.InputSamples, spec.InputMilliseconds, model.parameters().Sum(p => p.numel()),

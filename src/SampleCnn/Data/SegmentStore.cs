@@ -1,6 +1,7 @@
 using System.IO.MemoryMappedFiles;
 using System.Text.Json;
 using SampleCnn.Audio;
+using SampleCnn.Platform;
 
 namespace SampleCnn.Data;
 
@@ -68,7 +69,7 @@ public sealed unsafe class SegmentStore : IDisposable
     {
         try
         {
-            return JsonSerializer.Deserialize<StoreManifest>(File.ReadAllText(path), StoreManifest.Json)
+            return JsonSerializer.Deserialize<StoreManifest>(File.ReadAllText(path), JsonSettings.Indented)
                    ?? throw new DatasetException($"{path}: empty manifest");
         }
         catch (JsonException e)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SampleCnn.Platform;
 
 namespace SampleCnn.Data;
 
@@ -48,7 +49,7 @@ static class StoreIndex
         if (string.IsNullOrWhiteSpace(text)) throw Error(path, line, "empty line");
         try
         {
-            return JsonSerializer.Deserialize<StoredClip>(text, StoreManifest.Json) ?? throw Error(path, line, "null instead of a clip record");
+            return JsonSerializer.Deserialize<StoredClip>(text, JsonSettings.Indented) ?? throw Error(path, line, "null instead of a clip record");
         }
         catch (JsonException e)
         {

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace SampleCnn.Data;
 
 /// <summary>
@@ -17,17 +14,6 @@ public sealed record StoreManifest(
     public const int CurrentVersion = 1;
     public const string Int16Format = "int16le";
     public const string FileName = "manifest.json";
-
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, // NaN for undefined metrics
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
-    /// <summary>The same options on one line (the index is JSON lines).</summary>
-    internal static readonly JsonSerializerOptions JsonLine = new(Json) { WriteIndented = false };
 
     /// <summary>Hours of audio in the store.</summary>
     public double Hours => Samples / (double)SampleRate / 3600;

@@ -76,7 +76,7 @@ public static class StoreWriter
                         entry = new StoredClip(source.Id, source.Split, source.Tags, source.AudioPath, offset, 0, decoded.Error);
                         skipped++;
                     }
-                    index.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, StoreManifest.JsonLine) + "\n"));
+                    index.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, JsonSettings.OneLine) + "\n"));
                     index.Flush(flushToDisk: true);
                     done.Add(entry);
                     progress?.Report(new PrepareProgress(done.Count, clips.Count, resumed, skipped));
@@ -119,7 +119,7 @@ public static class StoreWriter
         var path = Path.Combine(folder, StoreLayout.Request);
         if (File.Exists(path))
         {
-            var existing = JsonSerializer.Deserialize<Request>(File.ReadAllText(path), StoreManifest.Json);
+            var existing = JsonSerializer.Deserialize<Request>(File.ReadAllText(path), JsonSettings.Indented);
             if (existing is null || existing.ClipsSha256 != request.ClipsSha256 || !existing.Tags.SequenceEqual(request.Tags)
                 || existing.SampleRate != request.SampleRate || existing.MaxClipSamples != request.MaxClipSamples)
                 throw new DatasetException($"{folder}: holds a store prepared from other data or options ({existing?.Source}, {existing?.Clips} clips); use another folder or delete it");
@@ -128,7 +128,7 @@ public static class StoreWriter
         // Our own lock, and the request's temporary file if a kill interrupted its first write, leave the folder new.
         if (Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Any(name => name is not (WriterLock.FileName or StoreLayout.Request + ".tmp")))
             throw new DatasetException($"{folder}: not empty and not a store; choose an empty or new folder");
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(request, StoreManifest.Json));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(request, JsonSettings.Indented));
     }
 
     // The index lines already committed (checked, a torn last line cut off); they must match the listing's order.
@@ -163,7 +163,7 @@ public static class StoreWriter
             listing.Vocabulary.Tags.ToArray(), done.Count(c => c.Skipped is null), done.Count(c => c.Skipped is not null),
             done.Sum(c => c.Length), options.MaxClipSamples ?? 0, fullScale,
             Convert.ToHexStringLower(hash.GetHashAndReset()), StoreIndex.Sha256(Path.Combine(folder, StoreLayout.Index)));
-        AtomicFile.WriteAllText(Path.Combine(folder, StoreManifest.FileName), JsonSerializer.Serialize(manifest, StoreManifest.Json));
+        AtomicFile.WriteAllText(Path.Combine(folder, StoreManifest.FileName), JsonSerializer.Serialize(manifest, JsonSettings.Indented));
         return manifest;
     }
 

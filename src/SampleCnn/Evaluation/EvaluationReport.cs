@@ -12,7 +12,7 @@ public sealed record EvaluationReport(
     double SegmentMacroRocAuc, double SegmentMacroPrAuc, double Loss,
     IReadOnlyList<TagScore> Tags, IReadOnlyList<string> UndefinedTags)
 {
-    public string ToJson() => JsonSerializer.Serialize(this, StoreManifest.Json);
+    public string ToJson() => JsonSerializer.Serialize(this, JsonSettings.Indented);
 
     /// <summary>One row per tag, sorted as printed (by ROC-AUC, best first).</summary>
     public string ToCsv()

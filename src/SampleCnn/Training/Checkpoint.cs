@@ -21,7 +21,7 @@ public static class Checkpoint
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
-            writer.Write(JsonSerializer.Serialize(state, StoreManifest.Json));
+            writer.Write(JsonSerializer.Serialize(state, JsonSettings.Indented));
             model.save(writer);
             optimizer.save_state_dict(writer);
         });
@@ -64,7 +64,7 @@ public static class Checkpoint
         try
         {
             if (reader.ReadString() != Magic) throw new InvalidDataException();
-            return JsonSerializer.Deserialize<TrainingState>(reader.ReadString(), StoreManifest.Json) ?? throw new InvalidDataException();
+            return JsonSerializer.Deserialize<TrainingState>(reader.ReadString(), JsonSettings.Indented) ?? throw new InvalidDataException();
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or JsonException or IOException)
         {

@@ -27,7 +27,7 @@ public static class Trainer
         using var writerLock = WriterLock.Acquire(run.Path, "run folder");
         if (resume)
         {
-            var saved = JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(run.Config), StoreManifest.Json)!;
+            var saved = JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(run.Config), JsonSettings.Indented)!;
             options = saved with { MaxEpochs = options.MaxEpochs ?? saved.MaxEpochs, MaxMinutes = options.MaxMinutes, CheckpointMinutes = options.CheckpointMinutes };
             if (options.Threads is { } threads) set_num_threads(threads);
             spec = ModelSpec.Parse(options.Model);
@@ -42,7 +42,7 @@ public static class Trainer
                 InitFrom = initFrom is null ? null : Path.GetFullPath(initFrom),
                 Threads = get_num_threads(),
             };
-            AtomicFile.WriteAllText(run.Config, JsonSerializer.Serialize(options with { MaxMinutes = null }, StoreManifest.Json));
+            AtomicFile.WriteAllText(run.Config, JsonSerializer.Serialize(options with { MaxMinutes = null }, JsonSettings.Indented));
         }
 
         manual_seed(options.Seed);

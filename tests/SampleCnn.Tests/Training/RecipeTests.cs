@@ -2,6 +2,7 @@ using System.Text.Json;
 using SampleCnn.Data;
 using SampleCnn.Evaluation;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Training;
 using TorchSharp;
@@ -153,7 +154,7 @@ public sealed class RecipeTests(RecipeTests.SharedStore shared) : IClassFixture<
         var (code, _, error) = Run("train", "--store", storeFolder, "--model", "3^5", "--run", run, "--max-epochs", "1",
             "--bn-epsilon", "0.001", "--bn-momentum", "0.01", "--lr-decay", "1e-6");
         Assert.True(code == 0, error);
-        var config = JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(Path.Combine(run, "config.json")), StoreManifest.Json)!;
+        var config = JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(Path.Combine(run, "config.json")), JsonSettings.Indented)!;
         Assert.Equal((1e-3, 0.01, 1e-6), (config.BatchNormEpsilon, config.BatchNormMomentum, config.LearningRateDecay));
 
         (code, _, error) = Run("train", "--store", storeFolder, "--run", run, "--resume", "--max-epochs", "2");
