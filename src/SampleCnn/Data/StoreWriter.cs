@@ -126,7 +126,7 @@ public static class StoreWriter
             return;
         }
         // Our own lock, and the request's temporary file if a kill interrupted its first write, leave the folder new.
-        if (Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).Any(name => name is not (WriterLock.FileName or StoreLayout.Request + ".tmp")))
+        if (!WriterLock.HoldsNothingWritten(folder))
             throw new DatasetException($"{folder}: not empty and not a store; choose an empty or new folder");
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(request, JsonSettings.Indented));
     }

@@ -14,9 +14,12 @@ public static partial class AtomicFile
     public static void WriteAllText(string path, string text) =>
         Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
 
+    /// <summary>Ends the name of the temporary file a write uses (left behind only if the write was interrupted).</summary>
+    public const string TemporarySuffix = ".tmp";
+
     public static void Write(string path, Action<Stream> write)
     {
-        var temporary = path + ".tmp";
+        var temporary = path + TemporarySuffix;
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             write(file);

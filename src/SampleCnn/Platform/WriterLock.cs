@@ -29,5 +29,13 @@ public sealed class WriterLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when <paramref name="folder"/> holds nothing a writer made: it is missing, or holds only the lock
+    /// and the temporary files of writes a kill interrupted. Such a folder can be started afresh.
+    /// </summary>
+    public static bool HoldsNothingWritten(string folder) =>
+        !Directory.Exists(folder) || Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName)
+            .All(name => name == FileName || name!.EndsWith(AtomicFile.TemporarySuffix, StringComparison.Ordinal));
+
     public void Dispose() => stream.Dispose();
 }

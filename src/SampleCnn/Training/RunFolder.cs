@@ -10,12 +10,8 @@ public sealed class RunFolder(string path)
     public string Best => System.IO.Path.Combine(Path, "best.ckpt");
     public string Last => System.IO.Path.Combine(Path, "last.ckpt");
 
-    /// <summary>
-    /// True when the folder holds nothing of a run: it is missing, or holds only the writer lock and the
-    /// temporary files of writes a kill interrupted.
-    /// </summary>
-    public bool IsEmpty => !Directory.Exists(Path) || Directory.EnumerateFileSystemEntries(Path).Select(System.IO.Path.GetFileName)
-        .All(name => name == Platform.WriterLock.FileName || name!.EndsWith(".tmp", StringComparison.Ordinal));
+    /// <summary>True when the folder holds nothing of a run (see <see cref="Platform.WriterLock.HoldsNothingWritten"/>).</summary>
+    public bool IsEmpty => Platform.WriterLock.HoldsNothingWritten(Path);
 
     /// <summary>A checkpoint by name (best, last) or a path.</summary>
     public string CheckpointPath(string nameOrPath) => nameOrPath switch
