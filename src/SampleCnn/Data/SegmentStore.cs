@@ -49,8 +49,8 @@ public sealed unsafe class SegmentStore : IDisposable
         // Every line is checked before a read trusts its offset; then the whole index against the manifest.
         var indexPath = Path.Combine(folder, StoreLayout.Index);
         if (!File.Exists(indexPath)) throw new DatasetException($"{indexPath}: not found");
-        var entries = StoreIndex.Read(indexPath, Vocabulary.Count, Manifest.Samples, cutTornLine: false);
-        if (StoreIndex.Sha256(indexPath) != Manifest.IndexSha256)
+        var entries = StoreIndex.Read(indexPath, Vocabulary.Count, Manifest.Samples, cutTornLine: false, out var indexSha256);
+        if (indexSha256 != Manifest.IndexSha256)
             throw new DatasetException($"{indexPath}: does not match the checksum in {StoreManifest.FileName} (changed after the prepare); prepare the store again");
         Clips = entries.Where(c => c.Skipped is null).ToList();
         Unreadable = entries.Where(c => c.Skipped is not null).ToList();

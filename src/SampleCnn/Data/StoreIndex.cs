@@ -19,10 +19,12 @@ static class StoreIndex
     /// True when a prepare resumes: a last line without its newline (a kill mid-write) is cut off the file
     /// and its clip prepared again. False for a finished store, where such a line is damage.
     /// </param>
-    public static List<StoredClip> Read(string path, int tagCount, long samples, bool cutTornLine)
+    /// <param name="sha256">The SHA-256 of the whole lines read (the file's, once a torn line is cut off), from the same read.</param>
+    public static List<StoredClip> Read(string path, int tagCount, long samples, bool cutTornLine, out string sha256)
     {
         var bytes = File.ReadAllBytes(path);
         int end = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+        sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan(0, end)));
         var lines = Encoding.UTF8.GetString(bytes, 0, end).Split('\n')[..^1];
         if (end < bytes.Length)
         {

@@ -136,7 +136,7 @@ public static class StoreWriter
     {
         if (!File.Exists(indexPath)) return [];
         long samples = File.Exists(samplesPath) ? new FileInfo(samplesPath).Length / 2 : 0;
-        var done = StoreIndex.Read(indexPath, listing.Vocabulary.Count, samples, cutTornLine: true);
+        var done = StoreIndex.Read(indexPath, listing.Vocabulary.Count, samples, cutTornLine: true, out _);
         for (int i = 0; i < done.Count; i++)
             if (i >= listing.Clips.Count || listing.Clips[i].Id != done[i].Id)
                 throw new DatasetException($"{indexPath}: line {i + 1} is clip '{done[i].Id}', which this listing does not have there; use another folder");
