@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using SampleCnn.Audio;
-using SampleCnn.Data;
+using SampleCnn.Audio.Signal;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
 using SampleCnn.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SampleCnn.Bench;

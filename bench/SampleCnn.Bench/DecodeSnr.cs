@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using SampleCnn.Audio;
+using SampleCnn.Audio.Decoding;
 
 namespace SampleCnn.Bench;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using SampleCnn.Audio;
+using SampleCnn.Audio.Decoding;
 
 namespace SampleCnn.Bench;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SampleCnn.Audio.Decoding;
 using SampleCnn.Bench;
 using SampleCnn.Models;
 using SampleCnn.Platform;
@@ -108,7 +109,7 @@ switch (args.FirstOrDefault())
 
 static double AudioDuration(string path)
 {
-    using var reader = new SampleCnn.Audio.AudioReader(path);
+    using var reader = new AudioReader(path);
     var buffer = new float[1 << 16];
     long samples = 0;
     for (int n; (n = reader.Read(buffer)) > 0;) samples += n;

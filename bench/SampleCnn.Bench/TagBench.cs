@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using SampleCnn.Audio;
+using System.Text;
+using SampleCnn.Audio.Decoding;
 using SampleCnn.Models;
 
 namespace SampleCnn.Bench;

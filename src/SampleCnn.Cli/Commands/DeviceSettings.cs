@@ -42,5 +42,5 @@ public class TrainedModelSettings : DeviceSettings
     public string Checkpoint { get; init; } = "best";
 
     /// <summary>The checkpoint file --model and --checkpoint name.</summary>
-    public string CheckpointPath => Training.RunFolder.ResolveCheckpoint(Model, Checkpoint);
+    public string CheckpointPath => Runs.RunFolder.ResolveCheckpoint(Model, Checkpoint);
 }

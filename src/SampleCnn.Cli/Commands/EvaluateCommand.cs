@@ -1,13 +1,14 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using SampleCnn.Data;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
 using SampleCnn.Evaluation;
 using SampleCnn.Platform;
-using SampleCnn.Training;
+using SampleCnn.Runs;
 using SampleCnn.Visualization;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace SampleCnn.Cli.Commands;
 

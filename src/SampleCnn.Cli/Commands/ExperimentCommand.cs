@@ -1,14 +1,14 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using SampleCnn.Data;
+using System.Text;
+using SampleCnn.Data.Store;
 using SampleCnn.Evaluation;
-using SampleCnn.Platform;
 using SampleCnn.Models;
-using SampleCnn.Training;
-using Spectre.Console;
+using SampleCnn.Platform;
+using SampleCnn.Runs;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace SampleCnn.Cli.Commands;
 

@@ -1,7 +1,8 @@
 using System.ComponentModel;
+using SampleCnn.Runs;
 using SampleCnn.Training;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace SampleCnn.Cli.Commands;
 
@@ -25,7 +26,7 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var path = RunFolder.ResolveCheckpoint(settings.Model, settings.Checkpoint);
-        var (model, state) = Training.Checkpoint.LoadModel(path);
+        var (model, state) = Runs.Checkpoint.LoadModel(path);
         using (model) InitialWeights.ExportPyTorch(model, settings.PyTorch);
         console.MarkupLineInterpolated($"wrote {settings.PyTorch}: {state.Model} with {state.Tags.Length} tags, epoch {state.Epoch} (load it with the module in bench/reference.py)");
         return 0;

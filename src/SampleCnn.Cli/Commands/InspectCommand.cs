@@ -1,7 +1,7 @@
 using System.ComponentModel;
-using SampleCnn.Data;
-using Spectre.Console;
+using SampleCnn.Data.Store;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace SampleCnn.Cli.Commands;
 

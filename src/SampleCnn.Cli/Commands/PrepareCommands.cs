@@ -1,9 +1,12 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using SampleCnn.Data;
-using Spectre.Console;
+using SampleCnn.Audio.Signal;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
+using SampleCnn.Models;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace SampleCnn.Cli.Commands;
 
@@ -29,7 +32,7 @@ public class PrepareSettings : CommandSettings
         : ValidationResult.Success();
 
     public PrepareOptions Options => new(
-        MaxClipSamples: MaxSeconds switch { null => Audio.SegmentPlan.PaperClipSamples, 0 => null, var s => (long)(s.Value * Audio.Waveform.PaperSampleRate) },
+        MaxClipSamples: MaxSeconds switch { null => SegmentPlan.PaperClipSamples, 0 => null, var s => (long)(s.Value * Waveform.PaperSampleRate) },
         Workers: Workers);
 }
 

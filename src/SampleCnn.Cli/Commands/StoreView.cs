@@ -1,5 +1,7 @@
 using System.Globalization;
-using SampleCnn.Data;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
+using SampleCnn.Models;
 using Spectre.Console;
 
 namespace SampleCnn.Cli.Commands;

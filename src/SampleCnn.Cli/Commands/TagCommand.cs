@@ -1,13 +1,13 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using SampleCnn.Data;
+using SampleCnn.Inference;
 using SampleCnn.Platform;
+using SampleCnn.Runs;
 using SampleCnn.Tagging;
-using SampleCnn.Training;
 using SampleCnn.Visualization;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace SampleCnn.Cli.Commands;
 

@@ -1,9 +1,10 @@
 using System.ComponentModel;
 using System.Globalization;
-using SampleCnn.Data;
+using SampleCnn.Data.Store;
+using SampleCnn.Runs;
 using SampleCnn.Training;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace SampleCnn.Cli.Commands;
 

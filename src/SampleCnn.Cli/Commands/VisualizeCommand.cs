@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using System.Globalization;
 using SampleCnn.Models;
-using SampleCnn.Training;
+using SampleCnn.Runs;
 using SampleCnn.Visualization;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 
 namespace SampleCnn.Cli.Commands;
 

@@ -1,3 +1,4 @@
+using SampleCnn.Platform;
 namespace SampleCnn.Evaluation;
 
 /// <summary>

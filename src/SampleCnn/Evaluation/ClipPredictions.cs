@@ -1,6 +1,6 @@
-using SampleCnn.Data;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
 using SampleCnn.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SampleCnn.Evaluation;

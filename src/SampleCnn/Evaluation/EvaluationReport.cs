@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using SampleCnn.Data;
 using SampleCnn.Platform;
 
 namespace SampleCnn.Evaluation;

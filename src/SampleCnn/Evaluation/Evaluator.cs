@@ -1,5 +1,6 @@
-using SampleCnn.Audio;
-using SampleCnn.Data;
+using SampleCnn.Audio.Signal;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
 using SampleCnn.Models;
 using TorchSharp;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SampleCnn.Audio.Signal;
 
 namespace SampleCnn.Models;
 
@@ -39,7 +40,7 @@ public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Fi
     BlockKind Block = BlockKind.Plain, bool MultiLevel = false)
 {
     /// <summary>The rate every model of this family is defined at.</summary>
-    public const int SampleRate = Audio.Waveform.PaperSampleRate;
+    public const int SampleRate = Waveform.PaperSampleRate;
 
     /// <summary>Mel bins of the mel front end (the paper's 128).</summary>
     public const int MelBins = 128;

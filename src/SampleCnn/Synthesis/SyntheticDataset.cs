@@ -1,4 +1,6 @@
-using SampleCnn.Audio;
+using SampleCnn.Audio.Decoding;
+using SampleCnn.Audio.Signal;
+using SampleCnn.Platform;
 
 namespace SampleCnn.Synthesis;
 

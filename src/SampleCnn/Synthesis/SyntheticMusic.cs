@@ -1,3 +1,4 @@
+using SampleCnn.Audio.Signal;
 namespace SampleCnn.Synthesis;
 
 /// <summary>A rendered clip and the tags that follow from what was rendered.</summary>
@@ -17,7 +18,7 @@ public static class SyntheticMusic
     static readonly int[] Major = [0, 2, 4, 5, 7, 9, 11], Minor = [0, 2, 3, 5, 7, 8, 10];
     static readonly int[][] Progressions = [[0, 4, 5, 3], [0, 3, 4, 0], [5, 3, 0, 4], [0, 5, 3, 4]];
 
-    public static SyntheticClip Render(int seed, double seconds, int sampleRate = Audio.Waveform.PaperSampleRate)
+    public static SyntheticClip Render(int seed, double seconds, int sampleRate = Waveform.PaperSampleRate)
     {
         var random = new Random(seed);
         var samples = new float[(int)(seconds * sampleRate)];

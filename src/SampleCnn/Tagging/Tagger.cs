@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using SampleCnn.Audio;
+using SampleCnn.Audio.Decoding;
+using SampleCnn.Audio.Signal;
 using SampleCnn.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -120,7 +121,7 @@ public sealed class Tagger
                 try
                 {
                     using var reader = new AudioReader(files[f], ModelSpec.SampleRate, cancel);
-                    foreach (var segment in Segmenter.Cut(reader, plan))
+                    foreach (var segment in Segmenter.Cut(reader.Read, plan))
                     {
                         queue.Add(new Piece(f, segment.Samples), cancel);
                         segments++;

@@ -1,6 +1,6 @@
 using System.Collections;
 using SampleCnn.Models;
-using TorchSharp;
+using SampleCnn.Runs;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using SampleCnn.Runs;
 namespace SampleCnn.Training;
 
 /// <summary>

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
-using SampleCnn.Audio;
-using SampleCnn.Data;
+using SampleCnn.Audio.Signal;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
 using SampleCnn.Evaluation;
 using SampleCnn.Models;
 using SampleCnn.Platform;
+using SampleCnn.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using SampleCnn.Runs;
 namespace SampleCnn.Training;
 
 /// <summary>Where an epoch stands, reported after every batch and at validation.</summary>

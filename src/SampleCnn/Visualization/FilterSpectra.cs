@@ -1,4 +1,5 @@
 using System.Numerics;
+using SampleCnn.Audio.Signal;
 
 namespace SampleCnn.Visualization;
 
@@ -30,7 +31,7 @@ public sealed record FilterSpectra(int SampleRate, int Points, double[][] Spectr
     public double LinearFitR2 => RSquared(SortedPeakHz);
 
     /// <summary>R^2 of a straight line through (rank, mel(peak)): near 1 when the peaks spread like a mel filter bank.</summary>
-    public double MelFitR2 => RSquared(SortedPeakHz.Select(f => Audio.MelFilterbank.HzToMel(f, Audio.MelScale.Htk)).ToArray());
+    public double MelFitR2 => RSquared(SortedPeakHz.Select(f => MelFilterbank.HzToMel(f, MelScale.Htk)).ToArray());
 
     /// <summary>
     /// The authors' spectrum of the inputs found by gradient ascent (librosa 0.5's stft as their code calls

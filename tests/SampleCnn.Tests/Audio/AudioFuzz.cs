@@ -1,5 +1,7 @@
 using System.Diagnostics;
-using SampleCnn.Audio;
+using SampleCnn.Audio.Decoding;
+using SampleCnn.Audio.Signal;
+using SampleCnn.Models;
 
 namespace SampleCnn.Tests.Audio;
 

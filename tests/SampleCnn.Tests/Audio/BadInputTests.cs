@@ -1,4 +1,4 @@
-using SampleCnn.Audio;
+using SampleCnn.Audio.Decoding;
 
 namespace SampleCnn.Tests.Audio;
 

@@ -1,4 +1,5 @@
-using SampleCnn.Audio;
+using SampleCnn.Audio.Decoding;
+using SampleCnn.Audio.Signal;
 
 namespace SampleCnn.Tests.Audio;
 

@@ -1,4 +1,4 @@
-using SampleCnn.Audio;
+using SampleCnn.Audio.Signal;
 
 namespace SampleCnn.Tests.Audio;
 

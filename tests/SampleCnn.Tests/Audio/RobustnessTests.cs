@@ -1,9 +1,11 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using SampleCnn.Audio;
-using SampleCnn.Data;
+using System.Net;
+using SampleCnn.Audio.Decoding;
+using SampleCnn.Audio.Signal;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
 
 namespace SampleCnn.Tests.Audio;
 

@@ -1,4 +1,6 @@
-using SampleCnn.Audio;
+using SampleCnn.Audio.Decoding;
+using SampleCnn.Audio.Signal;
+using SampleCnn.Models;
 
 namespace SampleCnn.Tests.Audio;
 
@@ -63,7 +65,7 @@ public class SegmenterTests
         var plan = new SegmentPlan(2187, null, 1000);
         var whole = Segmenter.Cut(AudioReader.Load(path), plan).ToList();
         using var reader = new AudioReader(path);
-        var streamed = Segmenter.Cut(reader, plan).ToList();
+        var streamed = Segmenter.Cut(reader.Read, plan).ToList();
         Assert.True(whole.Count >= 10);
         Assert.Equal(whole.Select(s => s.Samples), streamed.Select(s => s.Samples));
     }
@@ -93,7 +95,7 @@ public class SegmenterTests
         long baseline = GC.GetTotalMemory(forceFullCollection: true), peak = 0;
         int count = 0;
         using var reader = new AudioReader(path);
-        foreach (var segment in Segmenter.Cut(reader, SegmentPlan.All(59049)))
+        foreach (var segment in Segmenter.Cut(reader.Read, SegmentPlan.All(59049)))
             if (++count % 50 == 0) peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true) - baseline);
         Assert.Equal(seconds * 22050L / 59049, count);
         Assert.True(peak < 16 << 20, $"{peak >> 20} MB live while streaming");

@@ -1,13 +1,13 @@
-using System.Globalization;
 using System.Text.Json;
-using SampleCnn.Cli;
 using SampleCnn.Cli.Commands;
-using SampleCnn.Data;
+using SampleCnn.Cli;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Training;
 using SampleCnn.Training;
 
 using static SampleCnn.Tests.Cli.CliRunner;
+using SampleCnn.Data.Store;
+using SampleCnn.Runs;
 
 namespace SampleCnn.Tests.Cli;
 

@@ -4,6 +4,7 @@ using SampleCnn.Tests.Training;
 using SampleCnn.Training;
 
 using static SampleCnn.Tests.Cli.CliRunner;
+using SampleCnn.Runs;
 
 namespace SampleCnn.Tests.Cli;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SampleCnn.Cli;
-using SampleCnn.Data;
+using SampleCnn.Data.Sources;
+using SampleCnn.Platform;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Tagging;
 using Spectre.Console.Testing;

@@ -1,4 +1,4 @@
-using SampleCnn.Data;
+using SampleCnn.Data.Store;
 
 namespace SampleCnn.Tests.Data;
 

@@ -1,4 +1,7 @@
-using SampleCnn.Data;
+using SampleCnn.Audio.Decoding;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
+using SampleCnn.Models;
 using SampleCnn.Tests.Audio;
 
 namespace SampleCnn.Tests.Data;
@@ -136,7 +139,7 @@ public class SourcesTests
         using var store = SegmentStore.Open(storeFolder);
         Assert.Equal(["TRAAAAA128F00001", "TRAAAAB128F00002"], store.ClipsOf(Split.Train).Select(c => c.Id));
         Assert.Equal([0, 1], store.Clips[1].Tags);
-        var decoded = SampleCnn.Audio.AudioReader.Load(listing.Clips[0].AudioPath).Samples;
+        var decoded = AudioReader.Load(listing.Clips[0].AudioPath).Samples;
         var stored = new float[store.Clips[0].Length];
         store.Read(store.Clips[0], 0, stored);
         Assert.Equal(decoded.Length, stored.Length);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using SampleCnn.Data;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
 using SampleCnn.Platform;
 using SampleCnn.Tests.Audio;
 

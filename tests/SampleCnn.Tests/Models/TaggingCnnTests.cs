@@ -1,6 +1,5 @@
-using SampleCnn.Audio;
+using SampleCnn.Audio.Signal;
 using SampleCnn.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SampleCnn.Tests.Models;

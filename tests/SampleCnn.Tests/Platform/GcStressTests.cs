@@ -1,6 +1,8 @@
-using SampleCnn.Audio;
-using SampleCnn.Data;
+using SampleCnn.Audio.Signal;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
 using SampleCnn.Evaluation;
+using SampleCnn.Runs;
 using SampleCnn.Tagging;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Training;

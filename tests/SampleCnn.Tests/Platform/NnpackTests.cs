@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using SampleCnn.Models;
-using SampleCnn.Training;
+using SampleCnn.Runs;
 using SampleCnn.Tests.Audio;
 using static TorchSharp.torch;
 

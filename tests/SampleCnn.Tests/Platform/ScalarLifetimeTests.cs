@@ -1,7 +1,6 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using SampleCnn.Models;
-using SampleCnn.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

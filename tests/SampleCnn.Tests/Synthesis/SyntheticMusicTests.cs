@@ -1,3 +1,4 @@
+using SampleCnn.Platform;
 using SampleCnn.Synthesis;
 using SampleCnn.Tests.Audio;
 using static SampleCnn.Tests.Cli.CliRunner;
@@ -22,7 +23,7 @@ public class SyntheticMusicTests
         var seen = new HashSet<string>();
         for (int i = 0; i < 60; i++)
         {
-            var clip = SyntheticMusic.Render(SampleCnn.Seeds.Derive(7, i), 1.0);
+            var clip = SyntheticMusic.Render(Seeds.Derive(7, i), 1.0);
             Assert.All(clip.Tags, t => Assert.Contains(t, SyntheticMusic.AllTags));
             foreach (var (one, other) in new[] { ("fast", "slow"), ("loud", "quiet"), ("high", "low") })
                 Assert.True(clip.Tags.Contains(one) ^ clip.Tags.Contains(other), $"{one}/{other}: {string.Join(",", clip.Tags)}");
@@ -51,7 +52,7 @@ public class SyntheticMusicTests
             }
             return weighted / total;
         }
-        var clips = Enumerable.Range(0, 30).Select(i => SyntheticMusic.Render(SampleCnn.Seeds.Derive(3, i), 0.5))
+        var clips = Enumerable.Range(0, 30).Select(i => SyntheticMusic.Render(Seeds.Derive(3, i), 0.5))
             .Where(c => !c.Tags.Contains("bass") && !c.Tags.Contains("drums")).ToList();
         var high = clips.Where(c => c.Tags.Contains("high")).Select(c => Centroid(c.Samples)).DefaultIfEmpty(double.NaN).Average();
         var low = clips.Where(c => c.Tags.Contains("low")).Select(c => Centroid(c.Samples)).DefaultIfEmpty(double.NaN).Average();

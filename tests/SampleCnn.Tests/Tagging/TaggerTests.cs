@@ -1,8 +1,9 @@
+using SampleCnn.Audio.Decoding;
 using SampleCnn.Cli;
 using SampleCnn.Models;
+using SampleCnn.Runs;
 using SampleCnn.Tagging;
 using SampleCnn.Tests.Audio;
-using SampleCnn.Training;
 using Spectre.Console.Testing;
 using static TorchSharp.torch;
 
@@ -62,7 +63,7 @@ public class TaggerTests
             foreach (var r in results.SkipLast(1))
             {
                 Assert.False(r.Failed, r.Error);
-                var duration = SampleCnn.Audio.AudioReader.Load(r.Path).Samples.Length;
+                var duration = AudioReader.Load(r.Path).Samples.Length;
                 Assert.Equal(Math.Max(1, duration / 243), r.Segments);
                 Assert.Equal(r.Segments * Tags.Length, r.SegmentScores.Length);
                 for (int j = 0; j < Tags.Length; j++)

@@ -1,7 +1,7 @@
 using System.Globalization;
-using SampleCnn.Audio;
+using SampleCnn.Audio.Decoding;
 using SampleCnn.Cli;
-using SampleCnn.Tagging;
+using SampleCnn.Inference;
 using SampleCnn.Tests.Audio;
 using Spectre.Console.Testing;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-using SampleCnn.Training;
+using SampleCnn.Runs;
 using static SampleCnn.Training.LearningRateStages;
 
 namespace SampleCnn.Tests.Training;

@@ -1,13 +1,15 @@
 using System.Text.Json;
-using SampleCnn.Data;
+using SGD = TorchSharp.Modules.SGD;
+using SampleCnn.Audio.Signal;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
 using SampleCnn.Evaluation;
 using SampleCnn.Models;
 using SampleCnn.Platform;
+using SampleCnn.Runs;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Training;
-using TorchSharp;
 using TorchSharp.Modules;
-using SGD = TorchSharp.Modules.SGD;
 using static SampleCnn.Tests.Cli.CliRunner;
 using static TorchSharp.torch;
 
@@ -102,7 +104,7 @@ public sealed class RecipeTests(RecipeTests.SharedStore shared) : IClassFixture<
         manual_seed(5);
         using var model = new TaggingCnn(ModelSpec.Parse("3^4"), store.Vocabulary.Count);
         model.eval();
-        var loader = new BatchLoader(store, Split.Test, SampleCnn.Audio.SegmentPlan.All(243));
+        var loader = new BatchLoader(store, Split.Test, SegmentPlan.All(243));
         var predictions = ClipPredictions.Compute(model, loader, CPU);
 
         var expected = new List<float>();

@@ -1,5 +1,6 @@
-using SampleCnn.Audio;
-using SampleCnn.Data;
+using SampleCnn.Audio.Decoding;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
 
 namespace SampleCnn.Tests.Training;
 

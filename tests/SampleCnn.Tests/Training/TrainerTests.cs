@@ -1,5 +1,7 @@
-using SampleCnn.Audio;
-using SampleCnn.Data;
+using SampleCnn.Audio.Signal;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
+using SampleCnn.Runs;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Training;
 using static TorchSharp.torch;

@@ -1,7 +1,8 @@
+using SampleCnn.Audio.Signal;
 using SampleCnn.Models;
-using SampleCnn.Training;
-using SampleCnn.Visualization;
+using SampleCnn.Runs;
 using SampleCnn.Tests.Audio;
+using SampleCnn.Visualization;
 using static SampleCnn.Tests.Cli.CliRunner;
 using static TorchSharp.torch;
 
@@ -192,7 +193,7 @@ public class FilterVisualizationTests
     public void PeaksSpreadLikeAMelScaleFitItBetterThanALine()
     {
         const int points = 729;
-        var melBins = Enumerable.Range(1, 40).Select(i => (int)Math.Round(SampleCnn.Audio.MelFilterbank.MelToHz(i * 95.0, SampleCnn.Audio.MelScale.Htk) * points / 22050)).ToArray();
+        var melBins = Enumerable.Range(1, 40).Select(i => (int)Math.Round(MelFilterbank.MelToHz(i * 95.0, MelScale.Htk) * points / 22050)).ToArray();
         var signals = new float[melBins.Length, points];
         for (int f = 0; f < melBins.Length; f++)
             for (int n = 0; n < points; n++) signals[f, n] = (float)Math.Cos(2 * Math.PI * melBins[f] * n / points);

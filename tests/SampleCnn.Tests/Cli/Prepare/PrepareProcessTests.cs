@@ -1,5 +1,7 @@
 using System.Diagnostics;
-using SampleCnn.Data;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
+using SampleCnn.Models;
 using SampleCnn.Platform;
 using SampleCnn.Tests.Audio;
 

@@ -1,0 +1,38 @@
+namespace SampleCnn.Audio.Signal;
+
+/// <summary>
+/// How a clip is cut into model inputs: segments of <see cref="Length"/> samples every <see cref="Hop"/>
+/// samples, at most <see cref="Count"/> of them (null: as many as the clip holds).
+/// </summary>
+public sealed record SegmentPlan(int Length, int? Count, int Hop)
+{
+    /// <summary>The paper kept the first 640,512 samples (~29.05 s) of each clip; its 10 segments use the first 10 x 59049.</summary>
+    public const int PaperClipSamples = 640_512;
+
+    /// <summary>The paper's cut: 10 consecutive, non-overlapping segments from the start.</summary>
+    public static SegmentPlan Paper(int length) => new(length, 10, length);
+
+    /// <summary>Every whole, non-overlapping segment of the clip.</summary>
+    public static SegmentPlan All(int length) => new(length, null, length);
+
+    /// <summary>Samples the plan can use from the start of a clip: the rest need not be decoded.</summary>
+    public long SamplesNeeded => Count is { } c ? (long)(c - 1) * Hop + Length : long.MaxValue;
+
+    /// <summary>Segments this plan cuts from a clip of <paramref name="clipLength"/> samples (a short clip gives one, padded).</summary>
+    public int SegmentsIn(long clipLength)
+    {
+        if (clipLength <= 0) return 0;
+        long whole = clipLength < Length ? 1 : (clipLength - Length) / Hop + 1;
+        return (int)Math.Min(whole, Count ?? int.MaxValue);
+    }
+
+    public void Validate()
+    {
+        if (Length < 1) throw new ArgumentOutOfRangeException(nameof(Length), Length, "segment length must be at least 1 sample");
+        if (Hop < 1) throw new ArgumentOutOfRangeException(nameof(Hop), Hop, "segment hop must be at least 1 sample");
+        if (Count is < 1) throw new ArgumentOutOfRangeException(nameof(Count), Count, "segment count must be at least 1");
+    }
+}
+
+/// <summary>One model input cut from a clip. <see cref="Padded"/>: the clip was shorter than one segment and was zero-padded.</summary>
+public sealed record Segment(int Index, long Start, float[] Samples, bool Padded);

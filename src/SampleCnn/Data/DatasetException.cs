@@ -1,4 +1,0 @@
-namespace SampleCnn.Data;
-
-/// <summary>A dataset's files do not have the form its source expects; the message names the file and what is wrong.</summary>
-public sealed class DatasetException(string message) : Exception(message);

@@ -1,0 +1,9 @@
+namespace SampleCnn.Data.Store;
+
+/// <summary>The files of a segment store folder.</summary>
+static class StoreLayout
+{
+    public const string Samples = "samples.i16";
+    public const string Index = "index.jsonl";
+    public const string Request = "prepare.json";
+}

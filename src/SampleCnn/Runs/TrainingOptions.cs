@@ -1,0 +1,78 @@
+namespace SampleCnn.Runs;
+
+/// <summary>
+/// The recipe, with the paper's values as defaults: BCE on sigmoid outputs, SGD with Nesterov momentum
+/// 0.9, batch 23, weight decay 1e-7, dropout 0.5, learning-rate stages 0.01 / 5^k, a stage ends when the
+/// validation loss has not improved for 3 epochs (then the best weights are reloaded), every whole segment of a clip.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public string Model { get; init; } = "3^9";
+
+    /// <summary>The store trained on (recorded by the trainer, so evaluation finds it).</summary>
+    public string? Store { get; init; }
+    public int Seed { get; init; } = 1;
+    public int BatchSize { get; init; } = 23;
+    public double Momentum { get; init; } = 0.9;
+    public bool Nesterov { get; init; } = true;
+    public double WeightDecay { get; init; } = 1e-7;
+    public double Dropout { get; init; } = 0.5;
+    public double[] LearningRates { get; init; } = [0.01, 0.002, 0.0004, 0.00008, 0.000016];
+    public int Patience { get; init; } = 3;
+
+    /// <summary>
+    /// Keras's per-update decay: the rate of update t of a stage is rate / (1 + decay t), t counted from 0
+    /// at each stage (the authors' code used 1e-6; the paper does not mention it, so 0 by default).
+    /// </summary>
+    public double LearningRateDecay { get; init; }
+
+    /// <summary>BatchNorm's epsilon (PyTorch's and the authors' Keras 1.1 default, 1e-5).</summary>
+    public double BatchNormEpsilon { get; init; } = 1e-5;
+
+    /// <summary>BatchNorm's momentum in PyTorch's sense (0.1); the authors' Keras momentum 0.99 is 0.01 here.</summary>
+    public double BatchNormMomentum { get; init; } = 0.1;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Models.BatchNormSettings BatchNorm => new(BatchNormEpsilon, BatchNormMomentum);
+
+    /// <summary>
+    /// Segments per clip; null: every whole, non-overlapping segment of the stored clip, as the authors' code
+    /// cuts its 640,000-sample clips (10 for 3^9, 19 for 2^14, 32 for 3^8).
+    /// </summary>
+    public int? SegmentsPerClip { get; init; }
+
+    /// <summary>Samples between segment starts; null: the segment length (no overlap).</summary>
+    public int? SegmentHop { get; init; }
+
+    /// <summary>Stop after this many epochs in all (a later --resume may raise it).</summary>
+    public int? MaxEpochs { get; init; }
+
+    /// <summary>Stop after the epoch that passes this many minutes of this invocation.</summary>
+    public double? MaxMinutes { get; init; }
+
+    /// <summary>Also checkpoint within an epoch after this many minutes since the last checkpoint: the most a kill loses.</summary>
+    public double CheckpointMinutes { get; init; } = 10;
+
+    /// <summary>torch's CPU threads (recorded by the trainer and reused on resume: the thread count can change the sums' rounding).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>The weights the run started from (recorded by the trainer, so a run killed before its first checkpoint restarts from them).</summary>
+    public string? InitFrom { get; init; }
+
+    public void Validate()
+    {
+        if (BatchSize < 2) throw new ArgumentException($"--batch-size {BatchSize}: must be at least 2 (BatchNorm cannot train on one segment)");
+        if (LearningRates.Length == 0 || LearningRates.Any(r => !(r > 0))) throw new ArgumentException("--learning-rates: give one or more positive rates");
+        if (Patience < 1) throw new ArgumentException($"--patience {Patience}: must be at least 1");
+        if (Dropout is < 0 or >= 1) throw new ArgumentException($"--dropout {Dropout}: must be in [0, 1)");
+        if (Momentum is < 0 or >= 1) throw new ArgumentException($"--momentum {Momentum}: must be in [0, 1)");
+        if (WeightDecay < 0) throw new ArgumentException($"--weight-decay {WeightDecay}: must not be negative");
+        if (!(LearningRateDecay >= 0)) throw new ArgumentException($"--lr-decay {LearningRateDecay}: must not be negative");
+        BatchNorm.Validate();
+        if (SegmentsPerClip is < 1) throw new ArgumentException($"--segments {SegmentsPerClip}: must be at least 1");
+        if (SegmentHop is < 1) throw new ArgumentException($"--hop {SegmentHop}: must be at least 1");
+        if (MaxEpochs is < 1) throw new ArgumentException($"--max-epochs {MaxEpochs}: must be at least 1");
+        if (MaxMinutes is <= 0) throw new ArgumentException($"--max-minutes {MaxMinutes}: must be positive");
+        if (!(CheckpointMinutes > 0)) throw new ArgumentException($"--checkpoint-minutes {CheckpointMinutes}: must be positive");
+    }
+}
