@@ -54,24 +54,11 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var device = settings.Apply();
-        var run = new RunFolder(settings.Run);
-        var config = File.Exists(run.Config) ? JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(run.Config), JsonSettings.Indented) : null;
-        var checkpoint = run.CheckpointPath(settings.Checkpoint);
-        var (model, state) = Checkpoint.LoadModel(checkpoint, device);
-        using var _ = model;
-        var storeFolder = settings.Store ?? config?.Store ?? throw new ArgumentException($"--store: {run.Config} names no store; give --store DIR");
-        using var store = SegmentStore.Open(storeFolder);
-        var segments = settings.Segments is { } s ? (s == 0 ? null : s) : config?.SegmentsPerClip;
-        var report = Evaluator.Evaluate(model, state.Tags, Path.GetFullPath(checkpoint), state.Epoch, store, Splits.Parse(settings.Split)!.Value, device,
-            settings.Aggregate == "max" ? ClipAggregation.Max : ClipAggregation.Mean, segments, settings.Hop ?? config?.SegmentHop,
-            settings.Bootstrap, settings.Seed, cancellationToken);
+        var options = new RunEvaluationOptions(settings.Checkpoint, Splits.Parse(settings.Split)!.Value, settings.Store,
+            settings.Aggregate == "max" ? ClipAggregation.Max : ClipAggregation.Mean, settings.Segments, settings.Hop, settings.Bootstrap, settings.Seed);
+        var (report, files) = RunEvaluation.Evaluate(new RunFolder(settings.Run), options, device, cancellationToken);
 
-        var stem = Path.Combine(run.Path, $"evaluation-{report.Split}-{Path.GetFileNameWithoutExtension(checkpoint)}");
-        AtomicFile.WriteAllText(stem + ".json", report.ToJson());
-        AtomicFile.WriteAllText(stem + ".csv", report.ToCsv());
-        TagBarChart.Write(stem + ".png", report);
-
-        console.MarkupLineInterpolated($"[bold]{report.Model}[/] (epoch {report.Epoch}) on the {report.Split} split of {store.Folder}: {report.Clips} clips, {(report.SegmentsPerClip == 0 ? "all" : report.SegmentsPerClip.ToString(CultureInfo.InvariantCulture))} segments each, clip = {report.Aggregation} of segments");
+        console.MarkupLineInterpolated($"[bold]{report.Model}[/] (epoch {report.Epoch}) on the {report.Split} split of {report.Store}: {report.Clips} clips, {(report.SegmentsPerClip == 0 ? "all" : report.SegmentsPerClip.ToString(CultureInfo.InvariantCulture))} segments each, clip = {report.Aggregation} of segments");
         console.MarkupLineInterpolated($"macro ROC-AUC {F(report.MacroRocAuc)} (95% bootstrap interval {F(report.RocAucLow95)}-{F(report.RocAucHigh95)}, {report.BootstrapResamples} resamples), macro PR-AUC {F(report.MacroPrAuc)}");
         console.MarkupLineInterpolated($"segment-level: macro ROC-AUC {F(report.SegmentMacroRocAuc)}, PR-AUC {F(report.SegmentMacroPrAuc)} (clip aggregation adds {(report.MacroRocAuc - report.SegmentMacroRocAuc).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture)} ROC-AUC); loss {F(report.Loss)}");
         var table = new Table().Border(TableBorder.Simple).AddColumn("tag").AddColumn(new TableColumn("positives").RightAligned())
@@ -81,7 +68,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         console.Write(table);
         if (report.UndefinedTags.Count > 0)
             console.MarkupLineInterpolated($"[yellow]not in the macro averages (no positive or no negative in this split): {string.Join(", ", report.UndefinedTags)}[/]");
-        console.MarkupLineInterpolated($"wrote {stem}.json, {stem}.csv, {stem}.png");
+        console.MarkupLineInterpolated($"wrote {files.Json}, {files.Csv}, {files.Png}");
         return 0;
     }
 

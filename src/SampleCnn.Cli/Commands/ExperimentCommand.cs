@@ -68,7 +68,7 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
         {
             cancellationToken.ThrowIfCancellationRequested();
             var run = new RunFolder(Path.Combine(settings.Out, "runs", spec.ToString().Replace('^', '_').Replace(':', '-').Replace('/', '-')));
-            var evaluation = Path.Combine(run.Path, "evaluation-test-best.json");
+            var evaluation = run.Evaluation("test", "best").Json;
             console.Write(new Rule($"[bold]{Markup.Escape(spec.ToString())}[/] ({spec.InputSamples} samples, first filter {spec.Filter})").LeftJustified());
             string? failure = null;
             if (File.Exists(evaluation))
@@ -77,7 +77,7 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
             {
                 try
                 {
-                    var resume = File.Exists(run.Config) ? new[] { "--resume" } : []; // a run killed before its first checkpoint resumes too
+                    var resume = run.WasStarted ? new[] { "--resume" } : []; // a run killed before its first checkpoint resumes too
                     SampleCnnApp.RunOrThrow(["train", "--store", settings.Store, "--model", spec.ToString(), "--run", run.Path, "--seed", $"{settings.Seed}",
                         "--segments", $"{settings.Segments}", .. budget, .. resume, .. device], console, cancellationToken);
                     SampleCnnApp.RunOrThrow(["evaluate", "--run", run.Path, "--split", "test", "--store", settings.Store, .. device], console, cancellationToken);
@@ -89,8 +89,8 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
                     console.MarkupLineInterpolated($"[red]{spec}: {failure}[/]");
                 }
             }
-            var report = failure is null ? JsonSerializer.Deserialize<EvaluationReport>(File.ReadAllText(evaluation), JsonSettings.Indented)! : null;
-            var metrics = MetricsLog.Read(run.Metrics);
+            var report = failure is null ? EvaluationReport.Read(evaluation) : null;
+            var metrics = run.ReadMetrics();
             using var model = new TaggingCnn(spec, tags);
             rows.Add(new Row(spec.ToString(), spec.Filter, spec.InputSamples, spec.InputMilliseconds, model.parameters().Sum(p => p.numel()),
                 report?.MacroRocAuc ?? double.NaN, report?.MacroPrAuc ?? double.NaN, metrics.Sum(m => m.Seconds) / 60, metrics.Count, failure));

@@ -113,10 +113,19 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
             table.AddRow($"{m.Epoch}", $"{m.Stage + 1}", F(m.LearningRate, "G3"), F(m.TrainLoss, "F4"), F(m.ValidLoss, "F4"),
                 F(m.ValidRocAuc, "F4"), F(m.ValidPrAuc, "F4"), F(m.Seconds, "F1"), F(m.SegmentsPerSecond, "F1"));
         console.Write(table);
-        console.MarkupLineInterpolated($"stopped: {result.State.Finished}; best valid loss {result.State.BestValidLoss.ToString("F4", CultureInfo.InvariantCulture)}");
+        console.MarkupLineInterpolated($"stopped: {Stopped(result)}; best valid loss {result.State.BestValidLoss.ToString("F4", CultureInfo.InvariantCulture)}");
         console.MarkupLineInterpolated($"wrote {run.Config}, {run.Metrics}, {run.TensorBoard}/, {run.Best}, {run.Last}");
         return 0;
     }
+
+    /// <summary>Why training stopped, in the options' terms.</summary>
+    static string Stopped(TrainingResult result) => result.State.Finished switch
+    {
+        StopReason.EpochLimit => $"--max-epochs {result.Options.MaxEpochs} reached",
+        StopReason.TimeLimit => $"--max-minutes {result.Options.MaxMinutes?.ToString(CultureInfo.InvariantCulture)} reached",
+        StopReason.LastStageEnded => "the last learning-rate stage ended",
+        var other => $"{other}",
+    };
 
     static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using SampleCnn.Platform;
+using SampleCnn.Runs;
 
 namespace SampleCnn.Evaluation;
 
@@ -12,6 +13,27 @@ public sealed record EvaluationReport(
     IReadOnlyList<TagScore> Tags, IReadOnlyList<string> UndefinedTags)
 {
     public string ToJson() => JsonSerializer.Serialize(this, JsonSettings.Indented);
+
+    /// <summary>Keeps the report: JSON, the per-tag CSV, and the per-tag chart.</summary>
+    public void Write(EvaluationFiles files)
+    {
+        AtomicFile.WriteAllText(files.Json, ToJson());
+        AtomicFile.WriteAllText(files.Csv, ToCsv());
+        TagBarChart.Write(files.Png, this);
+    }
+
+    /// <summary>A report kept by <see cref="Write"/>.</summary>
+    public static EvaluationReport Read(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<EvaluationReport>(File.ReadAllText(json), JsonSettings.Indented) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{json}: not an evaluation report ({e.Message.Split('\n')[0]})", e);
+        }
+    }
 
     /// <summary>One row per tag, sorted as printed (by ROC-AUC, best first).</summary>
     public string ToCsv()

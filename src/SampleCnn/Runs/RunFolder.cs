@@ -1,6 +1,13 @@
+using System.Text.Json;
+using SampleCnn.Platform;
+
 namespace SampleCnn.Runs;
 
-/// <summary>The files of a training run.</summary>
+/// <summary>
+/// A training run's folder and its whole format: config.json (the recipe as run), metrics.csv (one row per
+/// epoch), tensorboard/, best.ckpt and last.ckpt (<see cref="Checkpoint"/>), and the evaluations
+/// (evaluation-SPLIT-CHECKPOINT.json/.csv/.png). Nothing else names these files.
+/// </summary>
 public sealed class RunFolder(string path)
 {
     public string Path { get; } = path;
@@ -10,8 +17,39 @@ public sealed class RunFolder(string path)
     public string Best => System.IO.Path.Combine(Path, "best.ckpt");
     public string Last => System.IO.Path.Combine(Path, "last.ckpt");
 
-    /// <summary>True when the folder holds nothing of a run (see <see cref="Platform.WriterLock.HoldsNothingWritten"/>).</summary>
-    public bool IsEmpty => Platform.WriterLock.HoldsNothingWritten(Path);
+    /// <summary>True when the folder holds nothing of a run (see <see cref="WriterLock.HoldsNothingWritten"/>).</summary>
+    public bool IsEmpty => WriterLock.HoldsNothingWritten(Path);
+
+    /// <summary>True once a run was started here: its config is written before anything else.</summary>
+    public bool WasStarted => File.Exists(Config);
+
+    /// <summary>The options the run was started with.</summary>
+    public TrainingOptions ReadConfig()
+    {
+        if (!File.Exists(Config)) throw new FileNotFoundException($"{Config}: not found (no run was started in {Path})", Config);
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(Config), JsonSettings.Indented) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{Config}: not a run's config ({e.Message.Split('\n')[0]})", e);
+        }
+    }
+
+    /// <summary>The run's config, or null when the folder holds none (a bare checkpoint's folder).</summary>
+    public TrainingOptions? ReadConfigIfAny() => WasStarted ? ReadConfig() : null;
+
+    public void WriteConfig(TrainingOptions options) => AtomicFile.WriteAllText(Config, JsonSerializer.Serialize(options, JsonSettings.Indented));
+
+    /// <summary>The epochs' rows of metrics.csv, in order.</summary>
+    public IReadOnlyList<EpochMetrics> ReadMetrics() => MetricsLog.Read(Metrics);
+
+    /// <summary>Adds an epoch's row; the file is replaced whole, so a kill never leaves a torn row.</summary>
+    public void AppendMetrics(EpochMetrics row) => MetricsLog.Write(Metrics, [.. ReadMetrics(), row]);
+
+    /// <summary>Keeps the rows of epochs up to <paramref name="epoch"/> (a resume's checkpoint), so no epoch appears twice or goes missing.</summary>
+    public void KeepMetricsUpTo(int epoch) => MetricsLog.Write(Metrics, ReadMetrics().Where(m => m.Epoch <= epoch));
 
     /// <summary>A checkpoint by name (best, last) or a path.</summary>
     public string CheckpointPath(string nameOrPath) => nameOrPath switch
@@ -20,6 +58,13 @@ public sealed class RunFolder(string path)
         "last" => Last,
         _ => nameOrPath,
     };
+
+    /// <summary>Where the evaluation of a checkpoint (best, last or a checkpoint file) on a split is kept.</summary>
+    public EvaluationFiles Evaluation(string split, string checkpoint)
+    {
+        var stem = System.IO.Path.Combine(Path, $"evaluation-{split}-{System.IO.Path.GetFileNameWithoutExtension(CheckpointPath(checkpoint))}");
+        return new EvaluationFiles(stem + ".json", stem + ".csv", stem + ".png");
+    }
 
     /// <summary>A run folder, or the run folder a checkpoint file lies in, resolved to its best checkpoint by default.</summary>
     public static string ResolveCheckpoint(string runOrCheckpoint, string which = "best") =>

@@ -1,4 +1,5 @@
 using SampleCnn.Runs;
+
 namespace SampleCnn.Training;
 
 /// <summary>
@@ -7,9 +8,6 @@ namespace SampleCnn.Training;
 /// </summary>
 public static class LearningRateStages
 {
-    /// <summary>Why a run ends when its schedule is exhausted (a resume then has nothing left to do).</summary>
-    public const string LastStageEnded = "the last learning-rate stage ended";
-
     /// <summary>What to do after an epoch.</summary>
     public enum Decision { Continue, NewBest, NextStage, Finish }
 
@@ -22,6 +20,6 @@ public static class LearningRateStages
         if (waited < patience) return (state with { EpochsWithoutImprovement = waited }, Decision.Continue);
         return state.Stage + 1 < stages
             ? (state with { Stage = state.Stage + 1, EpochsWithoutImprovement = 0, StageStartEpoch = state.Epoch }, Decision.NextStage)
-            : (state with { EpochsWithoutImprovement = waited, Finished = LastStageEnded }, Decision.Finish);
+            : (state with { EpochsWithoutImprovement = waited, Finished = StopReason.LastStageEnded }, Decision.Finish);
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using SampleCnn.Audio.Signal;
 using SampleCnn.Data.Sources;
 using SampleCnn.Data.Store;
@@ -25,18 +24,18 @@ public static class Trainer
         options.Validate();
         var spec = ModelSpec.Parse(options.Model);
         var tags = store.Vocabulary.Tags.ToArray();
-        if (resume && !File.Exists(run.Config)) throw new FileNotFoundException($"{run.Config}: nothing to resume (no run was started in this folder)");
+        if (resume && !run.WasStarted) throw new FileNotFoundException($"{run.Config}: nothing to resume (no run was started in this folder)");
         using var writerLock = WriterLock.Acquire(run.Path, "run folder");
         if (resume)
         {
-            var saved = JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllText(run.Config), JsonSettings.Indented)!;
+            var saved = run.ReadConfig();
             options = saved with { MaxEpochs = options.MaxEpochs ?? saved.MaxEpochs, MaxMinutes = options.MaxMinutes, CheckpointMinutes = options.CheckpointMinutes };
             if (options.Threads is { } threads) set_num_threads(threads);
             spec = ModelSpec.Parse(options.Model);
         }
         else
         {
-            if (File.Exists(run.Config)) throw new IOException($"{run.Path}: a run was started in this folder; use --resume to continue it, or another folder");
+            if (run.WasStarted) throw new IOException($"{run.Path}: a run was started in this folder; use --resume to continue it, or another folder");
             if (!run.IsEmpty) throw new IOException($"{run.Path}: the run folder is not empty; use another folder");
             options = options with
             {
@@ -44,7 +43,7 @@ public static class Trainer
                 InitFrom = initFrom is null ? null : Path.GetFullPath(initFrom),
                 Threads = get_num_threads(),
             };
-            AtomicFile.WriteAllText(run.Config, JsonSerializer.Serialize(options with { MaxMinutes = null }, JsonSettings.Indented));
+            run.WriteConfig(options with { MaxMinutes = null });
         }
 
         manual_seed(options.Seed);
@@ -59,14 +58,14 @@ public static class Trainer
             store.Vocabulary.RequireSame(saved.Tags, store.Folder, "run's");
             optimizer = NewOptimizer(model, options, options.LearningRates[saved.Stage]);
             state = Checkpoint.Load(run.Last, model, optimizer);
-            MetricsLog.TruncateAfter(run.Metrics, state.Epoch);
-            if (state.Finished == LearningRateStages.LastStageEnded) return new TrainingResult(state, MetricsLog.Read(run.Metrics), run.Path);
+            run.KeepMetricsUpTo(state.Epoch);
+            if (state.Finished == StopReason.LastStageEnded) return new TrainingResult(state, options, run.ReadMetrics(), run.Path);
             state = state with { Finished = null };
         }
         else
         {
             // A new run, or one killed before its first checkpoint: start from scratch with the recorded options.
-            if (resume) MetricsLog.TruncateAfter(run.Metrics, 0);
+            if (resume) run.KeepMetricsUpTo(0);
             if (options.InitFrom is not null) InitialWeights.Load(options.InitFrom, model, tags);
         }
 
@@ -83,7 +82,7 @@ public static class Trainer
             cancel.ThrowIfCancellationRequested();
             if (options.MaxEpochs is { } limit && state.Epoch >= limit)
             {
-                state = state with { Finished = $"--max-epochs {limit} reached" };
+                state = state with { Finished = StopReason.EpochLimit };
                 break;
             }
             int epoch = state.Epoch + 1;
@@ -105,13 +104,13 @@ public static class Trainer
                 Checkpoint.Load(run.Best, model);
                 optimizer = NewOptimizer(model, options, options.LearningRates[next.Stage]);
             }
-            if (options.MaxEpochs is { } maxEpochs && epoch >= maxEpochs && next.Finished is null) next = next with { Finished = $"--max-epochs {maxEpochs} reached" };
-            if (options.MaxMinutes is { } minutes && invocation.Elapsed.TotalMinutes >= minutes && next.Finished is null) next = next with { Finished = $"--max-minutes {minutes} reached" };
+            if (options.MaxEpochs is { } maxEpochs && epoch >= maxEpochs && next.Finished is null) next = next with { Finished = StopReason.EpochLimit };
+            if (options.MaxMinutes is { } minutes && invocation.Elapsed.TotalMinutes >= minutes && next.Finished is null) next = next with { Finished = StopReason.TimeLimit };
 
             // A kill between these two writes leaves a row the checkpoint does not cover: a resume drops it and redoes the epoch.
             var row = new EpochMetrics(epoch, state.Stage, rate, trainLoss, predictions.Loss, metrics.MacroRocAuc, metrics.MacroAveragePrecision,
                 Math.Round(trained.Seconds + validation.Elapsed.TotalSeconds, 3), Math.Round(train.SegmentCount / trained.Seconds, 2));
-            MetricsLog.Append(run.Metrics, row);
+            run.AppendMetrics(row);
             Checkpoint.Save(run.Last, next, model, optimizer);
             board.add_scalar("loss/train", (float)trainLoss, epoch);
             board.add_scalar("loss/valid", (float)predictions.Loss, epoch);
@@ -120,7 +119,7 @@ public static class Trainer
             board.add_scalar("learning_rate", (float)rate, epoch);
             state = next;
         }
-        return new TrainingResult(state, MetricsLog.Read(run.Metrics), run.Path);
+        return new TrainingResult(state, options, run.ReadMetrics(), run.Path);
     }
 
     static TorchSharp.Modules.SGD NewOptimizer(TaggingCnn model, TrainingOptions options, double rate) =>

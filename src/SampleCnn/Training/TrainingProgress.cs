@@ -5,8 +5,8 @@ namespace SampleCnn.Training;
 public readonly record struct TrainingProgress(int Epoch, int Stage, double LearningRate, int Batch, int Batches,
     double Loss, double SegmentsPerSecond, bool Validating);
 
-/// <summary>How a training invocation ended.</summary>
-public sealed record TrainingResult(TrainingState State, IReadOnlyList<EpochMetrics> Metrics, string RunFolder);
+/// <summary>How a training invocation ended, with the options it ran with (a resumed run's recorded ones).</summary>
+public sealed record TrainingResult(TrainingState State, TrainingOptions Options, IReadOnlyList<EpochMetrics> Metrics, string RunFolder);
 
 /// <summary>The loss became NaN or infinite; the last good checkpoint is kept.</summary>
 public sealed class TrainingDivergedException : Exception

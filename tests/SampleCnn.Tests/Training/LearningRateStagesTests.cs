@@ -22,7 +22,7 @@ public class LearningRateStagesTests
             Decision.NewBest, Decision.Continue, Decision.Continue, Decision.Finish], decisions);
         Assert.Equal(1, state.Stage);
         Assert.Equal(0.7, state.BestValidLoss);
-        Assert.Equal("the last learning-rate stage ended", state.Finished);
+        Assert.Equal(StopReason.LastStageEnded, state.Finished);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class TrainerTests : IDisposable
     {
         var run = NewRun("learn");
         var result = Trainer.Run(store, run, Tiny with { MaxEpochs = 5 }, CPU);
-        Assert.Equal("--max-epochs 5 reached", result.State.Finished);
+        Assert.Equal(StopReason.EpochLimit, result.State.Finished);
         Assert.Equal([1, 2, 3, 4, 5], result.Metrics.Select(m => m.Epoch));
         Assert.True(result.Metrics[^1].ValidRocAuc > 0.85, $"valid ROC-AUC {result.Metrics[^1].ValidRocAuc}");
         Assert.True(result.Metrics[^1].TrainLoss < result.Metrics[0].TrainLoss);
@@ -97,14 +97,14 @@ public sealed class TrainerTests : IDisposable
                 Assert.All(fromLast.state_dict().Zip(fromBest.state_dict()), p => Assert.True(p.First.Value.eq(p.Second.Value).all().item<bool>(), p.First.Key));
                 Assert.All(buffers, Assert.False); // a fresh optimizer at each stage: no momentum carried over
             }
-            else if (last.Finished != LearningRateStages.LastStageEnded)
+            else if (last.Finished != StopReason.LastStageEnded)
                 Assert.All(buffers, Assert.True);
-        } while (result.State.Finished != LearningRateStages.LastStageEnded && epoch < 12);
+        } while (result.State.Finished != StopReason.LastStageEnded && epoch < 12);
 
         var stages = result.Metrics.Select(m => m.Stage).ToArray();
         Assert.Equal(2, stages.Max());
         Assert.Equal(2, changes);
-        Assert.Equal("the last learning-rate stage ended", result.State.Finished);
+        Assert.Equal(StopReason.LastStageEnded, result.State.Finished);
         Assert.True(stages.Zip(stages.Skip(1)).All(p => p.Second == p.First || p.Second == p.First + 1));
     }
 

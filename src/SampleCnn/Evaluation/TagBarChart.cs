@@ -1,6 +1,4 @@
-using SampleCnn.Evaluation;
-
-namespace SampleCnn.Visualization;
+namespace SampleCnn.Evaluation;
 
 /// <summary>A PNG bar chart of per-tag ROC-AUC, best first, with the macro average as a line.</summary>
 public static class TagBarChart
