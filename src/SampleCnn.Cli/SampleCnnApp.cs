@@ -1,5 +1,6 @@
 using SampleCnn.Cli.Commands;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -30,7 +31,7 @@ public static class SampleCnnApp
         }
         catch (Exception e)
         {
-            error.WriteLine($"samplecnn: {OneLine(e.Message)}");
+            error.WriteLine($"samplecnn: {MessageText.OneLine(e.Message)}");
             return e is CommandAppException or ModelSpecException or ArgumentException ? UsageError : Failure;
         }
     }
@@ -85,7 +86,4 @@ public static class SampleCnnApp
         });
         return app.Run(args, cancel);
     }
-
-    /// <summary>A message on one line, as stderr shows it.</summary>
-    internal static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
