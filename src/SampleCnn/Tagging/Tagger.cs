@@ -7,12 +7,6 @@ using static TorchSharp.torch;
 
 namespace SampleCnn.Tagging;
 
-/// <summary>How tagging runs.</summary>
-/// <param name="SegmentsPerFile">Segments per file from its start (the paper's 10), or null for all of them.</param>
-/// <param name="BatchSize">Segments per forward pass, gathered across files.</param>
-/// <param name="BFloat16">Run the network in bfloat16 (faster on CPUs with AVX-512 BF16; scores differ by ~1e-2).</param>
-public sealed record TaggerOptions(int? SegmentsPerFile = null, int BatchSize = 32, bool BFloat16 = false);
-
 /// <summary>
 /// Tags audio files with a trained model: a background thread decodes and cuts the files into segments
 /// (one file ahead of the network, a bounded queue, so a long file never sits in memory whole), and the

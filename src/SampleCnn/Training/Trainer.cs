@@ -97,8 +97,8 @@ public static class Trainer
             if (!double.IsFinite(predictions.Loss)) throw new TrainingDivergedException(epoch, predictions.Loss);
 
             var (next, decision) = LearningRateStages.After(state with { Epoch = epoch, InEpoch = null }, predictions.Loss, options.Patience, options.LearningRates.Length);
-            if (decision == LearningRateStages.Decision.NewBest) Checkpoint.Save(run.Best, next, model, optimizer);
-            if (decision == LearningRateStages.Decision.NextStage)
+            if (decision == StageDecision.NewBest) Checkpoint.Save(run.Best, next, model, optimizer);
+            if (decision == StageDecision.NextStage)
             {
                 // As the paper's code: continue from the best weights with a fresh optimizer at the next rate.
                 Checkpoint.Load(run.Best, model);
