@@ -28,8 +28,8 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         [CommandOption("--store <DIR>")] [Description("Store to evaluate on (default: the one the run trained on).")]
         public string? Store { get; init; }
 
-        [CommandOption("--aggregate <HOW>")] [Description("Clip score from its segments: mean (the paper) or max.")] [DefaultValue("mean")]
-        public string Aggregate { get; init; } = "mean";
+        [CommandOption("--aggregate <HOW>")] [Description("Clip score from its segments: mean (the paper) or max.")] [DefaultName(Evaluator.DefaultAggregation)]
+        public string Aggregate { get; init; } = DefaultNameAttribute.Of(Evaluator.DefaultAggregation);
 
         [CommandOption("--segments <N>")] [Description("Segments per clip; 0 = every whole segment (default: the run's).")]
         public int? Segments { get; init; }
@@ -37,11 +37,11 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         [CommandOption("--hop <SAMPLES>")] [Description("Samples between segment starts (default: the run's, else the segment length).")]
         public int? Hop { get; init; }
 
-        [CommandOption("--bootstrap <N>")] [Description("Resamples for the 95% interval of the macro ROC-AUC.")] [DefaultValue(1000)]
-        public int Bootstrap { get; init; } = 1000;
+        [CommandOption("--bootstrap <N>")] [Description("Resamples for the 95% interval of the macro ROC-AUC.")] [DefaultValue(Evaluation.Bootstrap.DefaultResamples)]
+        public int Bootstrap { get; init; } = Evaluation.Bootstrap.DefaultResamples;
 
-        [CommandOption("--seed <N>")] [DefaultValue(1)]
-        public int Seed { get; init; } = 1;
+        [CommandOption("--seed <N>")] [DefaultValue(Seeds.Default)]
+        public int Seed { get; init; } = Seeds.Default;
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Run) ? ValidationResult.Error("--run DIR is required")
@@ -63,7 +63,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         using var store = SegmentStore.Open(storeFolder);
         var segments = settings.Segments is { } s ? (s == 0 ? null : s) : config?.SegmentsPerClip;
         var report = Evaluator.Evaluate(model, state.Tags, Path.GetFullPath(checkpoint), state.Epoch, store, Splits.Parse(settings.Split)!.Value, device,
-            settings.Aggregate == "max" ? ClipAggregation.Max : ClipAggregation.Mean, segments, settings.Hop ?? config?.SegmentHop,
+            Enum.Parse<ClipAggregation>(settings.Aggregate, ignoreCase: true), segments, settings.Hop ?? config?.SegmentHop,
             settings.Bootstrap, settings.Seed, cancellationToken);
 
         var stem = Path.Combine(run.Path, $"evaluation-{report.Split}-{Path.GetFileNameWithoutExtension(checkpoint)}");

@@ -118,8 +118,8 @@ public sealed class PrepareMsdCommand(IAnsiConsole console) : PrepareCommand<Pre
 
         [CommandOption("--top <N>")]
         [Description("Vocabulary size: the N most frequent tags.")]
-        [DefaultValue(50)]
-        public int Top { get; init; } = 50;
+        [DefaultValue(TagVocabulary.PaperTagCount)]
+        public int Top { get; init; } = TagVocabulary.PaperTagCount;
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Tags) || string.IsNullOrWhiteSpace(Split) || string.IsNullOrWhiteSpace(Audio)
