@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using SampleCnn.Audio.Signal;
 using SampleCnn.Data.Sources;
 using SampleCnn.Data.Store;
 using SampleCnn.Models;
@@ -31,9 +30,15 @@ public class PrepareSettings : CommandSettings
         : MaxSeconds < 0 ? ValidationResult.Error("--max-seconds must be 0 (whole files) or more")
         : ValidationResult.Success();
 
-    public PrepareOptions Options => new(
-        MaxClipSamples: MaxSeconds switch { null => SegmentPlan.PaperClipSamples, 0 => null, var s => (long)(s.Value * Waveform.PaperSampleRate) },
-        Workers: Workers);
+    /// <summary>The library's defaults, with what was given.</summary>
+    public PrepareOptions Options
+    {
+        get
+        {
+            var options = new PrepareOptions(Workers: Workers);
+            return MaxSeconds is { } seconds ? options with { MaxClipSamples = seconds == 0 ? null : (long)(seconds * options.SampleRate) } : options;
+        }
+    }
 }
 
 /// <summary>Lists a source, prepares its store with a progress bar, and shows what the store holds and what was left out.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SampleCnn.Cli.Commands;
 using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
 using SampleCnn.Evaluation;
 using SampleCnn.Models;
 using SampleCnn.Platform;
@@ -54,6 +55,11 @@ public class DefaultsTests
         var visualize = Bind<VisualizeCommand.Settings>("--model", "m", "--out", "o");
         Assert.Equal(new AscentOptions(), new AscentOptions(visualize.InputSamples, visualize.Steps, visualize.StepSize, visualize.Seed,
             Enum.Parse<AscentBatchNorm>(visualize.BatchNorm, ignoreCase: true)));
+
+        Assert.Equal(new PrepareOptions(), Bind<PrepareMtatCommand.Settings>("--root", "r", "--out", "o").Options);
+        Assert.Null(Bind<PrepareMtatCommand.Settings>("--root", "r", "--out", "o", "--max-seconds", "0").Options.MaxClipSamples);
+        Assert.Equal(22050, Bind<PrepareMtatCommand.Settings>("--root", "r", "--out", "o", "--max-seconds", "1").Options.MaxClipSamples);
+        Assert.Equal(TagVocabulary.PaperTagCount, Bind<PrepareMsdCommand.Settings>("--tags", "t", "--split", "s", "--audio", "a", "--out", "o").Top);
 
         Assert.Equal(new TaggerOptions().BatchSize, Bind<TagCommand.Settings>("a.wav", "--model", "m").BatchSize);
         var summary = Bind<SummaryCommand.Settings>();
