@@ -1,5 +1,5 @@
-using SampleCnn.Cli.Commands;
 using System.Reflection;
+using SampleCnn.Cli.Commands;
 using SampleCnn.Models;
 using SampleCnn.Platform;
 using Spectre.Console;
