@@ -19,6 +19,9 @@ namespace SampleCnn.Models;
 public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Filter, int Hop,
     BlockKind Block = BlockKind.Plain, bool MultiLevel = false)
 {
+    /// <summary>The paper's best model, the default wherever a model is chosen.</summary>
+    public const string PaperBest = "3^9";
+
     /// <summary>The rate every model of this family is defined at.</summary>
     public const int SampleRate = Waveform.PaperSampleRate;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using SampleCnn.Audio.Decoding;
 using SampleCnn.Audio.Signal;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,7 +35,7 @@ public sealed class Tagger
         this.tags = tags;
         this.device = device;
         this.options = options ?? new TaggerOptions();
-        if (this.options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "batch size must be at least 1");
+        if (this.options.BatchSize < 1) throw new OptionException(nameof(TaggerOptions.BatchSize), "batch size", this.options.BatchSize, "must be at least 1");
         if (network is nn.Module module)
         {
             module.eval();

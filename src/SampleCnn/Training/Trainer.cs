@@ -35,7 +35,7 @@ public static class Trainer
         }
         else
         {
-            if (run.WasStarted) throw new IOException($"{run.Path}: a run was started in this folder; use --resume to continue it, or another folder");
+            if (run.WasStarted) throw new RunStartedException(run.Path, nameof(resume));
             if (!run.IsEmpty) throw new IOException($"{run.Path}: the run folder is not empty; use another folder");
             options = options with
             {
