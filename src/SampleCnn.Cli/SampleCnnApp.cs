@@ -1,3 +1,4 @@
+using System.Reflection;
 using SampleCnn.Cli.Commands;
 using SampleCnn.Models;
 using SampleCnn.Platform;
@@ -32,17 +33,20 @@ public static class SampleCnnApp
         catch (Exception e)
         {
             error.WriteLine($"samplecnn: {MessageText.OneLine(e.Message)}");
-            return e is CommandAppException or ModelSpecException or ArgumentException ? UsageError : Failure;
+            var cause = e is Restated ? e.InnerException! : e;
+            return cause is CommandAppException or ModelSpecException or ArgumentException ? UsageError : Failure;
         }
     }
 
     /// <summary>Runs a command line and lets failures propagate (the demo runs its steps this way).</summary>
     public static int RunOrThrow(string[] args, IAnsiConsole console, CancellationToken cancel = default)
     {
+        var running = new RunningCommand();
         var app = new CommandApp();
         app.Configure(config =>
         {
             config.SetApplicationName("samplecnn");
+            config.SetInterceptor(running);
             config.ConfigureConsole(console);
             config.PropagateExceptions();
             config.Settings.StrictParsing = true;
@@ -84,6 +88,31 @@ public static class SampleCnnApp
                 .WithDescription("Show a segment store: manifest, split sizes, tag counts, hours.")
                 .WithExample("inspect", "stores/mtat");
         });
-        return app.Run(args, cancel);
+        try
+        {
+            return app.Run(args, cancel);
+        }
+        catch (Exception e) when (e is IOptionMessage message && running.Flag(message.Option) is { } flag)
+        {
+            throw new Restated(message.MessageNaming(flag), e);
+        }
     }
+
+    /// <summary>
+    /// Records which command runs, so a library message about an option names that command's flag for it: the
+    /// flag of the settings property named like the option (ignoring case, so an entry point's parameter names it too).
+    /// </summary>
+    sealed class RunningCommand : ICommandInterceptor
+    {
+        Type? settings;
+
+        public void Intercept(CommandContext context, CommandSettings settings) => this.settings = settings.GetType();
+
+        public string? Flag(string option) =>
+            settings?.GetProperty(option, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.GetCustomAttribute<CommandOptionAttribute>() is { LongNames: [var name, ..] }
+                ? $"--{name}" : null;
+    }
+
+    /// <summary>A library failure restated with the command's flag; its cause decides the exit code.</summary>
+    sealed class Restated(string message, Exception cause) : Exception(message, cause);
 }

@@ -10,8 +10,8 @@ public class DeviceSettings : CommandSettings
 {
     [CommandOption("--device <DEVICE>")]
     [Description("auto (CUDA when available), cpu or cuda.")]
-    [DefaultValue("auto")]
-    public string Device { get; init; } = "auto";
+    [DefaultValue(DeviceChoice.Default)]
+    public string Device { get; init; } = DeviceChoice.Default;
 
     [CommandOption("--threads <N>")]
     [Description("CPU threads for torch (default: every core).")]

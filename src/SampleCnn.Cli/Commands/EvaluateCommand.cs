@@ -28,8 +28,8 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         [CommandOption("--store <DIR>")] [Description("Store to evaluate on (default: the one the run trained on).")]
         public string? Store { get; init; }
 
-        [CommandOption("--aggregate <HOW>")] [Description("Clip score from its segments: mean (the paper) or max.")] [DefaultValue("mean")]
-        public string Aggregate { get; init; } = "mean";
+        [CommandOption("--aggregate <HOW>")] [Description("Clip score from its segments: mean (the paper) or max.")] [DefaultName(Evaluator.DefaultAggregation)]
+        public string Aggregate { get; init; } = DefaultNameAttribute.Of(Evaluator.DefaultAggregation);
 
         [CommandOption("--segments <N>")] [Description("Segments per clip; 0 = every whole segment (default: the run's).")]
         public int? Segments { get; init; }
@@ -37,11 +37,11 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         [CommandOption("--hop <SAMPLES>")] [Description("Samples between segment starts (default: the run's, else the segment length).")]
         public int? Hop { get; init; }
 
-        [CommandOption("--bootstrap <N>")] [Description("Resamples for the 95% interval of the macro ROC-AUC.")] [DefaultValue(1000)]
-        public int Bootstrap { get; init; } = 1000;
+        [CommandOption("--bootstrap <N>")] [Description("Resamples for the 95% interval of the macro ROC-AUC.")] [DefaultValue(Evaluation.Bootstrap.DefaultResamples)]
+        public int Bootstrap { get; init; } = Evaluation.Bootstrap.DefaultResamples;
 
-        [CommandOption("--seed <N>")] [DefaultValue(1)]
-        public int Seed { get; init; } = 1;
+        [CommandOption("--seed <N>")] [DefaultValue(Seeds.Default)]
+        public int Seed { get; init; } = Seeds.Default;
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Run) ? ValidationResult.Error("--run DIR is required")
@@ -55,7 +55,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
     {
         var device = settings.Apply();
         var options = new RunEvaluationOptions(settings.Checkpoint, Splits.Parse(settings.Split)!.Value, settings.Store,
-            settings.Aggregate == "max" ? ClipAggregation.Max : ClipAggregation.Mean, settings.Segments, settings.Hop, settings.Bootstrap, settings.Seed);
+            Enum.Parse<ClipAggregation>(settings.Aggregate, ignoreCase: true), settings.Segments, settings.Hop, settings.Bootstrap, settings.Seed);
         var (report, files) = RunEvaluation.Evaluate(new RunFolder(settings.Run), options, device, cancellationToken);
 
         console.MarkupLineInterpolated($"[bold]{report.Model}[/] (epoch {report.Epoch}) on the {report.Split} split of {report.Store}: {report.Clips} clips, {(report.SegmentsPerClip == 0 ? "all" : report.SegmentsPerClip.ToString(CultureInfo.InvariantCulture))} segments each, clip = {report.Aggregation} of segments");

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using SampleCnn.Cli.Views;
 using SampleCnn.Experiments;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using Spectre.Console.Cli;
 using Spectre.Console;
 
@@ -20,7 +21,7 @@ public sealed class ExperimentCommand(IAnsiConsole console) : Command<Experiment
         [CommandOption("--budget-minutes <M>")] [Description("Equal wall time: training minutes per model.")] public double? BudgetMinutes { get; init; }
         [CommandOption("--epochs <N>")] [Description("Equal epochs: training epochs per model (instead of minutes).")] public int? Epochs { get; init; }
         [CommandOption("-o|--out <DIR>")] public string Out { get; init; } = "";
-        [CommandOption("--seed <N>")] [DefaultValue(1)] public int Seed { get; init; } = 1;
+        [CommandOption("--seed <N>")] [DefaultValue(Seeds.Default)] public int Seed { get; init; } = Seeds.Default;
         [CommandOption("--segments <N>")] [Description("Segments per clip for training and evaluation (default, or 0: every whole segment).")] [DefaultValue(0)] public int Segments { get; init; }
 
         public override ValidationResult Validate() =>

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using SampleCnn.Audio.Signal;
 using SampleCnn.Data.Sources;
 using SampleCnn.Data.Store;
 using SampleCnn.Models;
@@ -31,9 +30,15 @@ public class PrepareSettings : CommandSettings
         : MaxSeconds < 0 ? ValidationResult.Error("--max-seconds must be 0 (whole files) or more")
         : ValidationResult.Success();
 
-    public PrepareOptions Options => new(
-        MaxClipSamples: MaxSeconds switch { null => SegmentPlan.PaperClipSamples, 0 => null, var s => (long)(s.Value * Waveform.PaperSampleRate) },
-        Workers: Workers);
+    /// <summary>The library's defaults, with what was given.</summary>
+    public PrepareOptions Options
+    {
+        get
+        {
+            var options = new PrepareOptions(Workers: Workers);
+            return MaxSeconds is { } seconds ? options with { MaxClipSamples = seconds == 0 ? null : (long)(seconds * options.SampleRate) } : options;
+        }
+    }
 }
 
 /// <summary>Lists a source, prepares its store with a progress bar, and shows what the store holds and what was left out.</summary>
@@ -118,8 +123,8 @@ public sealed class PrepareMsdCommand(IAnsiConsole console) : PrepareCommand<Pre
 
         [CommandOption("--top <N>")]
         [Description("Vocabulary size: the N most frequent tags.")]
-        [DefaultValue(50)]
-        public int Top { get; init; } = 50;
+        [DefaultValue(TagVocabulary.PaperTagCount)]
+        public int Top { get; init; } = TagVocabulary.PaperTagCount;
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Tags) || string.IsNullOrWhiteSpace(Split) || string.IsNullOrWhiteSpace(Audio)

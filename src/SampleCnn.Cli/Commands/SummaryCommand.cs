@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using SampleCnn.Data.Sources;
 using SampleCnn.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -12,13 +13,13 @@ public sealed class SummaryCommand(IAnsiConsole console) : Command<SummaryComman
     {
         [CommandOption("-m|--model <SPEC>")]
         [Description("Model spec: 3^9, 2^14, frame:729, mel:729, se:3^9, rese2-multi:3^9, ...")]
-        [DefaultValue("3^9")]
-        public string Model { get; init; } = "3^9";
+        [DefaultValue(ModelSpec.PaperBest)]
+        public string Model { get; init; } = ModelSpec.PaperBest;
 
         [CommandOption("--tags <N>")]
         [Description("Number of output tags.")]
-        [DefaultValue(50)]
-        public int Tags { get; init; } = 50;
+        [DefaultValue(TagVocabulary.PaperTagCount)]
+        public int Tags { get; init; } = TagVocabulary.PaperTagCount;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

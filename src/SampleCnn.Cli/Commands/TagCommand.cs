@@ -37,7 +37,7 @@ public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settin
         [CommandOption("--segment-samples <N>")] [Description("With a TorchScript --model: its input length in samples at 22050 Hz.")]
         public int? SegmentSamples { get; init; }
 
-        [CommandOption("--batch-size <N>")] [DefaultValue(32)] public int BatchSize { get; init; } = 32;
+        [CommandOption("--batch-size <N>")] [DefaultValue(TaggerOptions.DefaultBatchSize)] public int BatchSize { get; init; } = TaggerOptions.DefaultBatchSize;
         [CommandOption("--precision <P>")] [Description("fp32 or bf16.")] [DefaultValue("fp32")] public string Precision { get; init; } = "fp32";
 
         public override ValidationResult Validate() =>

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using SampleCnn.Runs;
 using SampleCnn.Visualization;
 using Spectre.Console.Cli;
@@ -18,15 +19,15 @@ public sealed class VisualizeCommand(IAnsiConsole console) : Command<VisualizeCo
         [CommandOption("-o|--out <DIR>")] [Description("Folder for the pictures and CSVs.")]
         public string Out { get; init; } = "";
 
-        [CommandOption("--input-samples <N>")] [DefaultValue(729)] public int InputSamples { get; init; } = 729;
-        [CommandOption("--steps <N>")] [DefaultValue(18)] public int Steps { get; init; } = 18;
-        [CommandOption("--step-size <S>")] [DefaultValue(1.0)] public double StepSize { get; init; } = 1;
-        [CommandOption("--seed <N>")] [DefaultValue(1)] public int Seed { get; init; } = 1;
+        [CommandOption("--input-samples <N>")] [DefaultValue(AscentOptions.DefaultInputSamples)] public int InputSamples { get; init; } = AscentOptions.DefaultInputSamples;
+        [CommandOption("--steps <N>")] [DefaultValue(AscentOptions.DefaultSteps)] public int Steps { get; init; } = AscentOptions.DefaultSteps;
+        [CommandOption("--step-size <S>")] [DefaultValue(AscentOptions.DefaultStepSize)] public double StepSize { get; init; } = AscentOptions.DefaultStepSize;
+        [CommandOption("--seed <N>")] [DefaultValue(Seeds.Default)] public int Seed { get; init; } = Seeds.Default;
 
         [CommandOption("--batchnorm <STATS>")]
         [Description("BatchNorm statistics during the ascent: input (each input's own, as the authors' code) or eval (the running ones). The model is never changed.")]
-        [DefaultValue("input")]
-        public string BatchNorm { get; init; } = "input";
+        [DefaultName(AscentOptions.DefaultBatchNorm)]
+        public string BatchNorm { get; init; } = DefaultNameAttribute.Of(AscentOptions.DefaultBatchNorm);
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Model) || string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--model and --out DIR are required")

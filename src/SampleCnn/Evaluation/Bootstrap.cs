@@ -8,6 +8,9 @@ namespace SampleCnn.Evaluation;
 /// </summary>
 public static class Bootstrap
 {
+    /// <summary>Resamples for the interval unless told otherwise.</summary>
+    public const int DefaultResamples = 1000;
+
     public static (double Low, double High) MacroRocAucInterval(IReadOnlyList<string> tags, float[] scores, float[] targets, int resamples, int seed)
     {
         int t = tags.Count, n = scores.Length / t;

@@ -5,9 +5,6 @@ using static TorchSharp.torch;
 
 namespace SampleCnn.Evaluation;
 
-/// <summary>How a clip's segment scores become the clip's score.</summary>
-public enum ClipAggregation { Mean, Max }
-
 /// <summary>
 /// A model's scores for every clip of a split: per segment, and per clip by mean (the paper) or max of its
 /// segments' sigmoid outputs, with the segment-level binary cross-entropy over the split.

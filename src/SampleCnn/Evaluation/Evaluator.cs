@@ -2,6 +2,7 @@ using SampleCnn.Audio.Signal;
 using SampleCnn.Data.Sources;
 using SampleCnn.Data.Store;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using TorchSharp;
 
 namespace SampleCnn.Evaluation;
@@ -9,13 +10,16 @@ namespace SampleCnn.Evaluation;
 /// <summary>Scores a checkpoint on a split of a store the way the paper reports it, and more.</summary>
 public static class Evaluator
 {
+    /// <summary>The paper's clip score: the mean of its segments' scores.</summary>
+    public const ClipAggregation DefaultAggregation = ClipAggregation.Mean;
+
     /// <param name="modelTags">The tags the model was trained on; they must be the store's.</param>
     /// <param name="source">Where the model came from (a checkpoint path), for the report.</param>
     /// <param name="segmentsPerClip">Segments per clip; null (the default): every whole segment, as the authors' code.</param>
     public static EvaluationReport Evaluate(TaggingCnn model, IReadOnlyList<string> modelTags, string source, int epoch,
         SegmentStore store, Split split, torch.Device device,
-        ClipAggregation aggregation = ClipAggregation.Mean, int? segmentsPerClip = null, int? hop = null,
-        int resamples = 1000, int seed = 1, CancellationToken cancel = default)
+        ClipAggregation aggregation = DefaultAggregation, int? segmentsPerClip = null, int? hop = null,
+        int resamples = Bootstrap.DefaultResamples, int seed = Seeds.Default, CancellationToken cancel = default)
     {
         store.Vocabulary.RequireSame(modelTags, store.Folder, "model's");
         var length = (int)model.Spec.InputSamples;

@@ -1,4 +1,5 @@
 using SampleCnn.Data.Store;
+using SampleCnn.Platform;
 using SampleCnn.Runs;
 using TorchSharp;
 
@@ -17,7 +18,7 @@ public static class RunEvaluation
         var (model, state) = Checkpoint.LoadModel(checkpoint, device);
         using var _ = model;
         var storeFolder = options.Store ?? config?.Store
-            ?? throw new ArgumentException($"{run.Path}: the run records no store (its config is missing); name the store to evaluate on");
+            ?? throw new OptionException(nameof(options.Store), "store", null, $"{run.Path} records none (it has no config); name the store to evaluate on");
         using var store = SegmentStore.Open(storeFolder);
         var segments = options.SegmentsPerClip is { } s ? (s == 0 ? null : s) : config?.SegmentsPerClip;
         var report = Evaluator.Evaluate(model, state.Tags, Path.GetFullPath(checkpoint), state.Epoch, store, options.Split, device,

@@ -1,4 +1,5 @@
 using SampleCnn.Data.Sources;
+using SampleCnn.Platform;
 
 namespace SampleCnn.Evaluation;
 
@@ -9,5 +10,5 @@ namespace SampleCnn.Evaluation;
 /// <param name="Hop">Samples between segment starts; null: as the run trained, else the segment length.</param>
 /// <param name="BootstrapResamples">Resamples for the 95% interval of the macro ROC-AUC.</param>
 public sealed record RunEvaluationOptions(
-    string Checkpoint = "best", Split Split = Split.Test, string? Store = null, ClipAggregation Aggregation = ClipAggregation.Mean,
-    int? SegmentsPerClip = null, int? Hop = null, int BootstrapResamples = 1000, int Seed = 1);
+    string Checkpoint = "best", Split Split = Split.Test, string? Store = null, ClipAggregation Aggregation = Evaluator.DefaultAggregation,
+    int? SegmentsPerClip = null, int? Hop = null, int BootstrapResamples = Bootstrap.DefaultResamples, int Seed = Seeds.Default);

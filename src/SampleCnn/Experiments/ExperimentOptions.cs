@@ -1,4 +1,5 @@
 using SampleCnn.Models;
+using SampleCnn.Platform;
 
 namespace SampleCnn.Experiments;
 
@@ -6,4 +7,4 @@ namespace SampleCnn.Experiments;
 /// <param name="Out">The comparison's folder (<see cref="ExperimentFolder"/>).</param>
 /// <param name="Seed">Every model's training seed.</param>
 /// <param name="SegmentsPerClip">Segments per clip for training and evaluation; null: every whole segment.</param>
-public sealed record ExperimentOptions(string Store, IReadOnlyList<ModelSpec> Models, ExperimentBudget Budget, string Out, int Seed = 1, int? SegmentsPerClip = null);
+public sealed record ExperimentOptions(string Store, IReadOnlyList<ModelSpec> Models, ExperimentBudget Budget, string Out, int Seed = Seeds.Default, int? SegmentsPerClip = null);

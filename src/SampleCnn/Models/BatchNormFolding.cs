@@ -5,13 +5,6 @@ using static TorchSharp.torch;
 
 namespace SampleCnn.Models;
 
-/// <summary>A part whose BatchNorm can be folded into the convolution before it, for inference.</summary>
-public interface IFoldable
-{
-    /// <summary>Folds; afterwards the part skips its BatchNorm and is for inference only.</summary>
-    void FoldBatchNorm();
-}
-
 /// <summary>
 /// Folds an eval-mode BatchNorm into the preceding convolution: with s = gamma / sqrt(var + eps),
 /// w' = w s and b' = (b - mean) s + beta, so conv'(x) = bn(conv(x)) and one pass over the map is saved.

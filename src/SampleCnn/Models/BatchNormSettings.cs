@@ -1,3 +1,4 @@
+using SampleCnn.Platform;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,15 +12,19 @@ namespace SampleCnn.Models;
 /// </summary>
 /// <param name="Epsilon">Added to the variance before the square root.</param>
 /// <param name="Momentum">Weight of each batch's statistics in the running mean and variance.</param>
-public sealed record BatchNormSettings(double Epsilon = 1e-5, double Momentum = 0.1)
+public sealed record BatchNormSettings(double Epsilon = BatchNormSettings.DefaultEpsilon, double Momentum = BatchNormSettings.DefaultMomentum)
 {
+    public const double DefaultEpsilon = 1e-5, DefaultMomentum = 0.1;
+
     public static readonly BatchNormSettings PyTorch = new();
 
     internal BatchNorm1d Create(long features) => nn.BatchNorm1d(features, Epsilon, Momentum);
 
-    public void Validate()
+    /// <param name="epsilonOption">The option that set <see cref="Epsilon"/>, named in the error (the options record's property).</param>
+    /// <param name="momentumOption">The option that set <see cref="Momentum"/>.</param>
+    public void Validate(string epsilonOption = nameof(Epsilon), string momentumOption = nameof(Momentum))
     {
-        if (!(Epsilon > 0)) throw new ArgumentException($"--bn-epsilon {Epsilon}: must be positive");
-        if (Momentum is <= 0 or > 1) throw new ArgumentException($"--bn-momentum {Momentum}: must be in (0, 1]");
+        if (!(Epsilon > 0)) throw new OptionException(epsilonOption, "BatchNorm epsilon", Epsilon, "must be positive");
+        if (Momentum is <= 0 or > 1) throw new OptionException(momentumOption, "BatchNorm momentum", Momentum, "must be in (0, 1]");
     }
 }

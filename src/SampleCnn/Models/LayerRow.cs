@@ -8,10 +8,3 @@ namespace SampleCnn.Models;
 /// <param name="Parameters">Trainable parameters of this layer, counted from the module itself.</param>
 /// <param name="MultiplyAccumulates">Multiply-accumulates of its convolutions and dense layers (weights only).</param>
 public sealed record LayerRow(string Layer, string Operation, long Channels, long Length, long Parameters, long MultiplyAccumulates);
-
-/// <summary>A part of the network that can describe itself as rows of the layer table.</summary>
-public interface ILayerRows
-{
-    /// <summary>The rows this part adds, given the length of its input.</summary>
-    IEnumerable<LayerRow> Rows(string name, long inputLength);
-}

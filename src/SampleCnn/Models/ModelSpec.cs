@@ -4,26 +4,6 @@ using SampleCnn.Audio.Signal;
 
 namespace SampleCnn.Models;
 
-/// <summary>What turns the waveform into the first feature map.</summary>
-public enum FrontEndKind
-{
-    /// <summary>A strided convolution on raw samples: filter = stride = m (sample-level) or m^k (frame-level).</summary>
-    Waveform,
-    /// <summary>A log mel spectrogram computed inside the model; mel bins become channels.</summary>
-    Mel,
-}
-
-/// <summary>The block repeated n times after the front end.</summary>
-public enum BlockKind
-{
-    /// <summary>Conv + BN + ReLU + max-pool (Lee et al. 2017).</summary>
-    Plain,
-    /// <summary>Plain block with squeeze-and-excitation after the ReLU (Kim, Lee, Nam 2018).</summary>
-    SqueezeExcite,
-    /// <summary>Two convs with a residual connection and SE, then max-pool (ReSE-2, Kim, Lee, Nam 2018).</summary>
-    ReSe2,
-}
-
 /// <summary>
 /// One model of the paper's family, named by a short text used everywhere (CLI, run folders, tables):
 /// <c>3^9</c>, <c>frame:729</c>, <c>mel:729</c>, <c>se:3^9</c>, <c>rese2-multi:3^9</c>.
@@ -39,6 +19,9 @@ public enum BlockKind
 public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Filter, int Hop,
     BlockKind Block = BlockKind.Plain, bool MultiLevel = false)
 {
+    /// <summary>The paper's best model, the default wherever a model is chosen.</summary>
+    public const string PaperBest = "3^9";
+
     /// <summary>The rate every model of this family is defined at.</summary>
     public const int SampleRate = Waveform.PaperSampleRate;
 
@@ -150,6 +133,3 @@ public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Fi
         return prefix + core;
     }
 }
-
-/// <summary>A model spec that does not parse; the message names the text and lists the valid forms.</summary>
-public sealed class ModelSpecException(string message) : FormatException(message);

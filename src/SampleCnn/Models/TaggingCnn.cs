@@ -1,3 +1,4 @@
+using SampleCnn.Platform;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -25,7 +26,7 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
 
     public TaggingCnn(ModelSpec spec, int tags, double dropout = PaperDropout, BatchNormSettings? batchNorm = null) : base(nameof(TaggingCnn))
     {
-        if (tags < 1) throw new ArgumentOutOfRangeException(nameof(tags), tags, "a model needs at least one tag");
+        if (tags < 1) throw new OptionException(nameof(tags), "tag count", tags, "a model needs at least one tag");
         Spec = spec;
         Tags = tags;
         BatchNorm = batchNorm ?? BatchNormSettings.PyTorch;

@@ -2,18 +2,20 @@ using TorchSharp;
 
 namespace SampleCnn.Platform;
 
-/// <summary>The --device option: auto (CUDA when torch sees it, else CPU), cpu or cuda.</summary>
+/// <summary>The device option: auto (CUDA when torch sees it, else CPU), cpu or cuda.</summary>
 public static class DeviceChoice
 {
     public const string Forms = "auto, cpu, cuda";
 
-    public static torch.Device Resolve(string choice) => choice.Trim().ToLowerInvariant() switch
+    public const string Default = "auto";
+
+    public static torch.Device Resolve(string device) => device.Trim().ToLowerInvariant() switch
     {
         "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
         "cpu" => torch.CPU,
         "cuda" => torch.cuda.is_available()
             ? torch.CUDA
-            : throw new ArgumentException("--device cuda: no CUDA device is available (this build uses the CPU libtorch; build with -p:TorchBackend=cuda on a CUDA machine)"),
-        _ => throw new ArgumentException($"--device '{choice}': expected one of {Forms}"),
+            : throw new OptionException(nameof(device), "device", "cuda", "no CUDA device is available (this build uses the CPU libtorch; build with -p:TorchBackend=cuda on a CUDA machine)"),
+        _ => throw new OptionException(nameof(device), "device", $"'{device}'", $"expected one of {Forms}"),
     };
 }

@@ -7,6 +7,9 @@ namespace SampleCnn.Platform;
 /// </summary>
 public static class Seeds
 {
+    /// <summary>The seed every verb uses unless given another.</summary>
+    public const int Default = 1;
+
     public static int Derive(int seed, long index)
     {
         ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)index + 0x632BE59BD9B4E019UL);

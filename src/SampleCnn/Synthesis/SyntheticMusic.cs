@@ -1,9 +1,6 @@
 using SampleCnn.Audio.Signal;
 namespace SampleCnn.Synthesis;
 
-/// <summary>A rendered clip and the tags that follow from what was rendered.</summary>
-public sealed record SyntheticClip(float[] Samples, string[] Tags);
-
 /// <summary>
 /// Multi-label synthetic music: a random key and scale, a chord progression, a melody, a tempo, a
 /// register and a loudness, played by one or two melodic instruments, with bass and drums half of the

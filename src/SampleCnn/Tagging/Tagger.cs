@@ -2,16 +2,11 @@ using System.Collections.Concurrent;
 using SampleCnn.Audio.Decoding;
 using SampleCnn.Audio.Signal;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SampleCnn.Tagging;
-
-/// <summary>How tagging runs.</summary>
-/// <param name="SegmentsPerFile">Segments per file from its start (the paper's 10), or null for all of them.</param>
-/// <param name="BatchSize">Segments per forward pass, gathered across files.</param>
-/// <param name="BFloat16">Run the network in bfloat16 (faster on CPUs with AVX-512 BF16; scores differ by ~1e-2).</param>
-public sealed record TaggerOptions(int? SegmentsPerFile = null, int BatchSize = 32, bool BFloat16 = false);
 
 /// <summary>
 /// Tags audio files with a trained model: a background thread decodes and cuts the files into segments
@@ -40,7 +35,7 @@ public sealed class Tagger
         this.tags = tags;
         this.device = device;
         this.options = options ?? new TaggerOptions();
-        if (this.options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "batch size must be at least 1");
+        if (this.options.BatchSize < 1) throw new OptionException(nameof(TaggerOptions.BatchSize), "batch size", this.options.BatchSize, "must be at least 1");
         if (network is nn.Module module)
         {
             module.eval();

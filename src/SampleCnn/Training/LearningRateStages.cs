@@ -8,18 +8,15 @@ namespace SampleCnn.Training;
 /// </summary>
 public static class LearningRateStages
 {
-    /// <summary>What to do after an epoch.</summary>
-    public enum Decision { Continue, NewBest, NextStage, Finish }
-
     /// <summary>Updates the state with an epoch's validation loss and says what follows.</summary>
-    public static (TrainingState State, Decision Decision) After(TrainingState state, double validLoss, int patience, int stages)
+    public static (TrainingState State, StageDecision Decision) After(TrainingState state, double validLoss, int patience, int stages)
     {
         if (validLoss < state.BestValidLoss)
-            return (state with { BestValidLoss = validLoss, EpochsWithoutImprovement = 0 }, Decision.NewBest);
+            return (state with { BestValidLoss = validLoss, EpochsWithoutImprovement = 0 }, StageDecision.NewBest);
         var waited = state.EpochsWithoutImprovement + 1;
-        if (waited < patience) return (state with { EpochsWithoutImprovement = waited }, Decision.Continue);
+        if (waited < patience) return (state with { EpochsWithoutImprovement = waited }, StageDecision.Continue);
         return state.Stage + 1 < stages
-            ? (state with { Stage = state.Stage + 1, EpochsWithoutImprovement = 0, StageStartEpoch = state.Epoch }, Decision.NextStage)
-            : (state with { EpochsWithoutImprovement = waited, Finished = StopReason.LastStageEnded }, Decision.Finish);
+            ? (state with { Stage = state.Stage + 1, EpochsWithoutImprovement = 0, StageStartEpoch = state.Epoch }, StageDecision.NextStage)
+            : (state with { EpochsWithoutImprovement = waited, Finished = StopReason.LastStageEnded }, StageDecision.Finish);
     }
 }

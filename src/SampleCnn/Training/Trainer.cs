@@ -35,7 +35,7 @@ public static class Trainer
         }
         else
         {
-            if (run.WasStarted) throw new IOException($"{run.Path}: a run was started in this folder; use --resume to continue it, or another folder");
+            if (run.WasStarted) throw new RunStartedException(run.Path, nameof(resume));
             if (!run.IsEmpty) throw new IOException($"{run.Path}: the run folder is not empty; use another folder");
             options = options with
             {
@@ -97,8 +97,8 @@ public static class Trainer
             if (!double.IsFinite(predictions.Loss)) throw new TrainingDivergedException(epoch, predictions.Loss);
 
             var (next, decision) = LearningRateStages.After(state with { Epoch = epoch, InEpoch = null }, predictions.Loss, options.Patience, options.LearningRates.Length);
-            if (decision == LearningRateStages.Decision.NewBest) Checkpoint.Save(run.Best, next, model, optimizer);
-            if (decision == LearningRateStages.Decision.NextStage)
+            if (decision == StageDecision.NewBest) Checkpoint.Save(run.Best, next, model, optimizer);
+            if (decision == StageDecision.NextStage)
             {
                 // As the paper's code: continue from the best weights with a fresh optimizer at the next rate.
                 Checkpoint.Load(run.Best, model);

@@ -6,29 +6,6 @@ using static TorchSharp.torch;
 namespace SampleCnn.Visualization;
 
 /// <summary>
-/// Which statistics BatchNorm uses during the ascent. <see cref="Input"/> (the authors' code, which runs the
-/// network in Keras's training phase on one input): each input's own mean and variance per channel, so a
-/// channel's offset is normalised away. <see cref="Eval"/>: the running statistics of eval mode, where the
-/// ascent can raise a filter's mean by pushing an offset instead. Neither changes the running statistics.
-/// </summary>
-public enum AscentBatchNorm { Input, Eval }
-
-/// <summary>The paper's settings for the filter visualisation: a 729-sample noise start, 18 steps of size 1.</summary>
-public sealed record AscentOptions(int InputSamples = 729, int Steps = 18, double StepSize = 1, int Seed = 1, AscentBatchNorm BatchNorm = AscentBatchNorm.Input);
-
-/// <summary>
-/// What gradient ascent found for every filter of a layer: the inputs [filters, samples], each filter's
-/// loss (mean activation) after every step it took, and whether it converged (its loss stayed above 0).
-/// </summary>
-public sealed record AscentResult(int Layer, float[,] Inputs, IReadOnlyList<double>[] Losses)
-{
-    public int Filters => Inputs.GetLength(0);
-
-    /// <summary>Filters whose mean activation was never above zero: ascent stopped at once ("dead").</summary>
-    public IEnumerable<int> Dead => Enumerable.Range(0, Filters).Where(f => Losses[f].Count == 0 || Losses[f][0] <= 0);
-}
-
-/// <summary>
 /// Gradient ascent on the input, as the paper: start from x = (U(0,1) - 0.5) * 0.03, loss = mean over time
 /// of one filter's activation after the ReLU, x += step * grad / (RMS(grad) + 1e-9), stop early when the
 /// loss is &lt;= 0. All filters of a layer ascend together as one batch, each stopping on its own; each batch

@@ -50,6 +50,14 @@ public class SampleCnnAppTests
     }
 
     [Fact]
+    public void ALibraryErrorAboutAnOptionNamesTheFlag()
+    {
+        var (code, _, error) = Run("summary", "--tags", "0");
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Equal("samplecnn: --tags 0: a model needs at least one tag", error.TrimEnd());
+    }
+
+    [Fact]
     public void BadSpecErrorNamesTheSpecAndTheValidForms()
     {
         var (_, _, error) = Run("summary", "--model", "7^2");

@@ -21,6 +21,11 @@ public class TrainCommandTests
         Assert.Contains("stopped: --max-epochs 1 reached", output);
         Assert.Matches(@"\s1\s+1\s+0\.01\s", output); // epoch 1, stage 1, lr 0.01
 
+        // A new run in a started folder is refused, with the flag that continues it.
+        (code, _, error) = Run("train", "--store", store, "--run", run, "--max-epochs", "2");
+        Assert.Equal(SampleCnnApp.Failure, code);
+        Assert.Contains("a run was started in this folder; use --resume to continue it, or another folder", error);
+
         (code, output, error) = Run("train", "--store", store, "--run", run, "--resume", "--max-epochs", "2");
         Assert.True(code == 0, error);
         Assert.Contains("training (resumed)", output);
@@ -84,6 +89,19 @@ public class TrainCommandTests
         var (code, _, error) = Run("train", "--store", "/x", "--run", "/y", "--learning-rates", "0.01,fast");
         Assert.Equal(SampleCnnApp.UsageError, code);
         Assert.Contains("--learning-rates: 'fast' is not a number", error);
+        // The library speaks of options by meaning; the command line names its flags.
+        foreach (var (flag, value, message) in new[]
+        {
+            ("--batch-size", "1", "--batch-size 1: must be at least 2 (BatchNorm cannot train on one segment)"),
+            ("--bn-momentum", "0", "--bn-momentum 0: must be in (0, 1]"),
+            ("--segments", "-3", "--segments -3: must be at least 1"),
+            ("--device", "gpu", "--device 'gpu': expected one of auto, cpu, cuda"),
+        })
+        {
+            (code, _, error) = Run("train", "--store", "/x", "--run", "/y", flag, value);
+            Assert.Equal(SampleCnnApp.UsageError, code);
+            Assert.Equal($"samplecnn: {message}", error.TrimEnd());
+        }
         (code, _, error) = Run("train", "--store", "/x");
         Assert.Equal(SampleCnnApp.UsageError, code);
         Assert.Contains("--store DIR and --run DIR are required", error);

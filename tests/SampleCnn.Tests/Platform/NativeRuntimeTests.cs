@@ -36,10 +36,10 @@ public class NativeRuntimeTests
     [Fact]
     public void UnknownOrMissingDeviceIsAClearError()
     {
-        var bad = Assert.Throws<ArgumentException>(() => DeviceChoice.Resolve("gpu"));
-        Assert.Contains("--device 'gpu'", bad.Message);
-        Assert.Contains("auto, cpu, cuda", bad.Message);
+        var bad = Assert.Throws<OptionException>(() => DeviceChoice.Resolve("gpu"));
+        Assert.Equal("device 'gpu': expected one of auto, cpu, cuda", bad.Message);
+        Assert.Equal("device", bad.Option);
         if (!cuda.is_available())
-            Assert.Contains("no CUDA device", Assert.Throws<ArgumentException>(() => DeviceChoice.Resolve("cuda")).Message);
+            Assert.Contains("no CUDA device", Assert.Throws<OptionException>(() => DeviceChoice.Resolve("cuda")).Message);
     }
 }

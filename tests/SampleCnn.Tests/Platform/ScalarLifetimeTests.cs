@@ -1,4 +1,3 @@
-using System.Reflection.Emit;
 using System.Reflection;
 using SampleCnn.Models;
 using TorchSharp;
@@ -41,7 +40,7 @@ public class ScalarLifetimeTests
     {
         var offenders = new SortedSet<string>();
         foreach (var assembly in new[] { typeof(TaggingCnn).Assembly, typeof(SampleCnn.Cli.SampleCnnApp).Assembly })
-            foreach (var (caller, callee) in Calls(assembly))
+            foreach (var (caller, callee) in IlReferences.Calls(assembly))
                 if (callee.DeclaringType?.Assembly == typeof(Scalar).Assembly && MakesATemporaryScalar(callee))
                     offenders.Add($"{caller.DeclaringType}.{caller.Name} calls {callee.DeclaringType!.Name}.{callee.Name}({string.Join(", ", callee.GetParameters().Select(p => p.ParameterType.Name))})");
         Assert.Empty(offenders);
@@ -50,7 +49,7 @@ public class ScalarLifetimeTests
     [Fact]
     public void TheScanFindsATemporaryScalar()
     {
-        var found = Calls(typeof(ScalarLifetimeTests).Assembly)
+        var found = IlReferences.Calls(typeof(ScalarLifetimeTests).Assembly)
             .Where(c => c.Caller.Name == nameof(PassesATemporary) && MakesATemporaryScalar(c.Callee)).Select(c => c.Callee.Name);
         Assert.Equal(["op_Multiply", "op_Implicit", "add_"], found);
     }
@@ -121,46 +120,5 @@ public class ScalarLifetimeTests
         var model = new TaggingCnn(ModelSpec.Parse("3^4"), 3, dropout: 0);
         model.train();
         return model;
-    }
-
-    /// <summary>Every method, constructor and compiler-made body (lambdas, iterators) of an assembly, with what it calls.</summary>
-    static IEnumerable<(MethodBase Caller, MethodBase Callee)> Calls(Assembly assembly)
-    {
-        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        foreach (var type in assembly.GetTypes())
-            foreach (var method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
-            {
-                var il = method.GetMethodBody()?.GetILAsByteArray();
-                if (il is null) continue;
-                for (int i = 0; i < il.Length;)
-                {
-                    var code = il[i] == 0xFE ? TwoByte[il[i + 1]] : OneByte[il[i]];
-                    i += code.Size;
-                    if (code.OperandType == OperandType.InlineMethod)
-                        yield return (method, method.Module.ResolveMethod(BitConverter.ToInt32(il, i),
-                            type.IsGenericType ? type.GetGenericArguments() : null, method.IsGenericMethod ? method.GetGenericArguments() : null)!);
-                    i += code.OperandType switch
-                    {
-                        OperandType.InlineNone => 0,
-                        OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-                        OperandType.InlineVar => 2,
-                        OperandType.InlineI8 or OperandType.InlineR => 8,
-                        OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, i),
-                        _ => 4,
-                    };
-                }
-            }
-    }
-
-    static readonly OpCode[] OneByte = new OpCode[256], TwoByte = new OpCode[256];
-
-    static ScalarLifetimeTests()
-    {
-        foreach (var field in typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
-        {
-            var code = (OpCode)field.GetValue(null)!;
-            if (code.Size == 1) OneByte[(byte)code.Value] = code;
-            else TwoByte[(byte)(code.Value & 0xFF)] = code;
-        }
     }
 }

@@ -114,5 +114,10 @@ public class TaggerTests
         Assert.Equal(0, code);
         using var json = System.Text.Json.JsonDocument.Parse(console.Output.Trim());
         Assert.Equal(Tags.Length, json.RootElement.GetProperty("scores").EnumerateObject().Count());
+
+        error = new StringWriter();
+        code = SampleCnnApp.Run(["tag", Fixtures.PathOf("mtat-like-16k-mono.mp3"), "--model", checkpoint, "--batch-size", "0"], new TestConsole(), error);
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Equal("samplecnn: --batch-size 0: must be at least 1", error.ToString().TrimEnd());
     }
 }

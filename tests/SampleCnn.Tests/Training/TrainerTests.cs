@@ -118,6 +118,9 @@ public sealed class TrainerTests : IDisposable
         var error = Assert.Throws<TrainingDivergedException>(() => Trainer.Run(store, run, new TrainingOptions { MaxEpochs = 3 }, CPU, resume: true));
         Assert.Equal(2, error.Epoch);
         Assert.Contains($"at epoch 2, batch {error.Batch} of 10 (23 segments)", error.Message);
+        Assert.Contains("(try lower learning rates)", error.Message);
+        Assert.Contains("(try lower --learning-rates)", error.MessageNaming("--learning-rates"));
+        Assert.Equal(nameof(TrainingOptions.LearningRates), error.Option);
         var (model, state) = Checkpoint.LoadModel(run.Last);
         using (model) Assert.Equal(1, state.Epoch);
     }
@@ -151,7 +154,9 @@ public sealed class TrainerTests : IDisposable
         // Stopped before its first checkpoint: a new run is refused, a resume starts from scratch.
         Assert.True(File.Exists(run.Config));
         Assert.False(File.Exists(run.Last));
-        Assert.Contains("--resume", Assert.Throws<IOException>(() => Trainer.Run(store, run, Tiny, CPU)).Message);
+        var started = Assert.Throws<RunStartedException>(() => Trainer.Run(store, run, Tiny, CPU));
+        Assert.Equal($"{run.Path}: a run was started in this folder; use the resume option to continue it, or another folder", started.Message);
+        Assert.Equal("resume", started.Option);
 
         var often = Tiny with { MaxEpochs = 2, CheckpointMinutes = 1e-9 }; // a checkpoint after every batch
         foreach (var (epoch, batch) in new[] { (1, 4), (2, 3), (2, 10) })

@@ -1,17 +1,5 @@
 namespace SampleCnn.Audio.Decoding;
 
-/// <summary>Why a file could not be decoded, or what was lost from a damaged file that was.</summary>
-public enum AudioProblem
-{
-    Empty,
-    Truncated,
-    NotAudio,
-    WrongExtension,
-    UnsupportedCodec,
-    Corrupt,
-    TimedOut,
-}
-
 /// <summary>
 /// The one error audio input raises: the file could not be turned into samples. The message names
 /// the file and the reason; <see cref="Problem"/> classifies it for batch reports and <see cref="Reason"/>
@@ -35,18 +23,4 @@ public sealed class AudioDecodeException(string path, AudioProblem problem, stri
     /// <summary>A reason a person can read for a per-file failure of any kind.</summary>
     public static string ReasonFor(Exception error) =>
         error is AudioDecodeException decode ? decode.Reason : $"could not be read ({error.GetType().Name}: {error.Message})";
-}
-
-/// <summary>
-/// What a decoder left out of a damaged file it still decoded (junk skipped, a truncated end, a damaged
-/// page): the file counts as recovered.
-/// </summary>
-public sealed record AudioDamage(AudioProblem Problem, string Reason)
-{
-    /// <summary>One line for reports: the damage and how much audio was kept.</summary>
-    public string Describe(double keptSeconds) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Reason}; kept {keptSeconds:F2} s");
-
-    /// <summary>Why a file that decoded without an error gave no samples at all.</summary>
-    public static string NoAudio(AudioDamage? damage) => damage is null ? "no audio samples" : $"{damage.Reason}; no audio before the damage";
 }

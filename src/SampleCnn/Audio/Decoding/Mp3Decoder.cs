@@ -17,7 +17,7 @@ public sealed class Mp3Decoder : IAudioDecoder
 {
     private readonly Stream stream;
     private readonly string path;
-    private readonly Mp3FrameScanner.Layout layout;
+    private readonly Mp3Layout layout;
     private readonly MpegFrameDecoder frameDecoder = new();
     private readonly float[] decoded = new float[2 * 1152];
     private byte[] frameBytes = new byte[2048]; // the largest frame (layer II, 384 kbps at 32 kHz) is 1729 bytes

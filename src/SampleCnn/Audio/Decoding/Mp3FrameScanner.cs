@@ -15,20 +15,7 @@ public static class Mp3FrameScanner
     /// <summary>The decoder's delay that LAME's encoder delay does not include (ffmpeg adds 528 + 1).</summary>
     public const int DecoderDelay = 529;
 
-    /// <summary>Bytes skipped before audio frame <see cref="BeforeFrame"/> (0-based), which starts at <see cref="Position"/>.</summary>
-    public readonly record struct Gap(int BeforeFrame, long Position, long Skipped);
-
-    /// <summary>
-    /// What the walk found. Audio frames start at <see cref="FirstFrame"/> (an Info frame is skipped);
-    /// of their decoded samples, [<see cref="StartSample"/>, <see cref="EndSample"/>) are the clip.
-    /// <see cref="Gaps"/> are the damaged stretches skipped between frames; <see cref="End"/> says how the
-    /// audio ended early (a cut-off frame, junk to the end), if it did; <see cref="IntensityStereoFrames"/>
-    /// counts frames that switch intensity stereo on.
-    /// </summary>
-    public readonly record struct Layout(Mp3FrameHeader First, long FirstFrame, int Frames, long StartSample, long EndSample,
-        IReadOnlyList<Gap> Gaps, AudioDamage? End, int IntensityStereoFrames);
-
-    public static Layout Scan(string path, Stream stream)
+    public static Mp3Layout Scan(string path, Stream stream)
     {
         var bytes = new Window(stream);
         long length = bytes.Length;
@@ -47,7 +34,7 @@ public static class Mp3FrameScanner
         Mp3FrameHeader? first = null;
         long firstFrame = position;
         int frames = 0, intensityStereoFrames = 0;
-        var gaps = new List<Gap>();
+        var gaps = new List<Mp3Gap>();
         AudioDamage? end = null;
         while (position < length)
         {
@@ -76,12 +63,12 @@ public static class Mp3FrameScanner
                 end = new AudioDamage(AudioProblem.Corrupt, $"corrupt: {length - position:N0} bytes of junk after frame {frames} to the end");
                 break;
             }
-            gaps.Add(new Gap(frames, next, next - position));
+            gaps.Add(new Mp3Gap(frames, next, next - position));
             position = next;
         }
         if (first is not { } s) throw new AudioDecodeException(path, AudioProblem.NotAudio, "not an MP3 file (no MPEG audio frames)");
 
-        var layout = new Layout(s, firstFrame, frames, 0, (long)frames * s.SampleCount, gaps, end, intensityStereoFrames);
+        var layout = new Mp3Layout(s, firstFrame, frames, 0, (long)frames * s.SampleCount, gaps, end, intensityStereoFrames);
         stream.Position = 0;
         return ApplyInfoFrame(bytes, layout);
     }
@@ -104,7 +91,7 @@ public static class Mp3FrameScanner
     }
 
     // A Xing/Info or VBRI frame carries no audio; LAME's tag in it gives the encoder delay and padding.
-    static Layout ApplyInfoFrame(Window bytes, Layout layout)
+    static Mp3Layout ApplyInfoFrame(Window bytes, Mp3Layout layout)
     {
         var frame = new byte[Math.Min(layout.First.Length, 512)];
         bytes.Read(layout.FirstFrame, frame);

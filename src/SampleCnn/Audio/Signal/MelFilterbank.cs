@@ -1,14 +1,5 @@
 namespace SampleCnn.Audio.Signal;
 
-/// <summary>The two mel conventions in common use.</summary>
-public enum MelScale
-{
-    /// <summary>Slaney's Auditory Toolbox: linear below 1 kHz, log above; triangles normalised to unit area (librosa's default).</summary>
-    Slaney,
-    /// <summary>HTK: 2595 log10(1 + f/700); triangles of peak 1 (torchaudio's default).</summary>
-    Htk,
-}
-
 /// <summary>Triangular mel filterbank matrix, [mels, nFft/2 + 1], mapping a power spectrum to mel bands.</summary>
 public static class MelFilterbank
 {

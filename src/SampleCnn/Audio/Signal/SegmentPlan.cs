@@ -33,6 +33,3 @@ public sealed record SegmentPlan(int Length, int? Count, int Hop)
         if (Count is < 1) throw new ArgumentOutOfRangeException(nameof(Count), Count, "segment count must be at least 1");
     }
 }
-
-/// <summary>One model input cut from a clip. <see cref="Padded"/>: the clip was shorter than one segment and was zero-padded.</summary>
-public sealed record Segment(int Index, long Start, float[] Samples, bool Padded);

@@ -1,11 +1,5 @@
 namespace SampleCnn.Data.Sources;
 
-/// <summary>One clip to prepare: its id, split, tag indices and where its audio is.</summary>
-public sealed record ClipSource(string Id, Split Split, int[] Tags, string AudioPath);
-
-/// <summary>Something left out, and why (missing audio, no tag of the vocabulary, undecodable file).</summary>
-public sealed record SkippedItem(string Item, string Reason);
-
 /// <summary>
 /// What a dataset source yields: the vocabulary, the clips in a fixed order, the items left out because
 /// something is wrong with them (<see cref="Skipped"/>, listed to the user) and those left out by the

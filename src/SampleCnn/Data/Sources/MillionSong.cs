@@ -9,7 +9,7 @@ namespace SampleCnn.Data.Sources;
 /// </summary>
 public static class MillionSong
 {
-    public static DatasetListing Load(string tagsFile, string splitFolder, string audioFolder, int top = 50)
+    public static DatasetListing Load(string tagsFile, string splitFolder, string audioFolder, int top = TagVocabulary.PaperTagCount)
     {
         var table = DelimitedTable.Read(tagsFile, "\t");
         int idColumn = table.Column("track_id"), tagsColumn = table.Column("tags");

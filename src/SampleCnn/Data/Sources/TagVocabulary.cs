@@ -3,6 +3,9 @@ namespace SampleCnn.Data.Sources;
 /// <summary>The ordered tag names a model predicts; a tag's index is its output unit.</summary>
 public sealed class TagVocabulary : IEquatable<TagVocabulary>
 {
+    /// <summary>The paper's vocabulary size: the 50 most frequent tags (of MagnaTagATune and of the Million Song Dataset).</summary>
+    public const int PaperTagCount = 50;
+
     /// <summary>MagnaTagATune's top-50 tags in the order the paper lists them.</summary>
     public static readonly IReadOnlyList<string> MtatPaperTop50 =
     [

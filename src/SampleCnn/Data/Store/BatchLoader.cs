@@ -2,23 +2,8 @@ using System.Collections.Concurrent;
 using SampleCnn.Audio.Signal;
 using SampleCnn.Data.Sources;
 using SampleCnn.Platform;
-using static TorchSharp.torch;
 
 namespace SampleCnn.Data.Store;
-
-/// <summary>A training batch as flat arrays: <see cref="Count"/> segments of the plan's length and their clips' tag targets.</summary>
-public sealed record Batch(float[] Samples, float[] Targets, int Count, int SegmentLength, int Tags)
-{
-    /// <summary>Inputs [B, 1, L] and targets [B, T] on a device.</summary>
-    public (Tensor Inputs, Tensor Targets) ToTensors(Device? device = null) =>
-        (tensor(Samples, [Count, 1, SegmentLength]).to(device ?? CPU), tensor(Targets, [Count, Tags]).to(device ?? CPU));
-}
-
-/// <summary>All the segments of one clip, for evaluation: inputs [S, L] and the clip's targets [T].</summary>
-public sealed record ClipSegments(StoredClip Clip, float[] Samples, int Count, int SegmentLength, float[] Targets)
-{
-    public Tensor ToTensor(Device? device = null) => tensor(Samples, [Count, 1, SegmentLength]).to(device ?? CPU);
-}
 
 /// <summary>
 /// Reads one split of a store as model inputs. Training: every segment of every clip once per epoch,

@@ -1,5 +1,4 @@
 using SampleCnn.Audio.Signal;
-using SampleCnn.Data.Sources;
 namespace SampleCnn.Data.Store;
 
 /// <summary>How a store is prepared.</summary>
@@ -10,10 +9,3 @@ public sealed record PrepareOptions(int SampleRate = Waveform.PaperSampleRate, l
 {
     public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount;
 }
-
-/// <summary>Progress of a prepare: clips done of the total in this listing, and those done before a resume.</summary>
-public readonly record struct PrepareProgress(int Done, int Total, int Resumed, int Skipped);
-
-/// <summary>What a prepare did: the finished store's manifest, everything it left out, and the damaged files it kept part of.</summary>
-public sealed record PrepareReport(StoreManifest Manifest, DatasetListing Listing, IReadOnlyList<SkippedItem> Unreadable, int Resumed,
-    IReadOnlyList<SkippedItem> Recovered);

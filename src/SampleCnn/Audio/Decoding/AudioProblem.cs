@@ -1,0 +1,13 @@
+namespace SampleCnn.Audio.Decoding;
+
+/// <summary>Why a file could not be decoded, or what was lost from a damaged file that was.</summary>
+public enum AudioProblem
+{
+    Empty,
+    Truncated,
+    NotAudio,
+    WrongExtension,
+    UnsupportedCodec,
+    Corrupt,
+    TimedOut,
+}
