@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using SampleCnn.Inference;
 using SampleCnn.Platform;
 using Spectre.Console.Cli;
 using TorchSharp;
@@ -41,6 +42,6 @@ public class TrainedModelSettings : DeviceSettings
     [DefaultValue("best")]
     public string Checkpoint { get; init; } = "best";
 
-    /// <summary>The checkpoint file --model and --checkpoint name.</summary>
-    public string CheckpointPath => Runs.RunFolder.ResolveCheckpoint(Model, Checkpoint);
+    /// <summary>How the library opens --model (<see cref="TrainedModel"/>), as far as these options say.</summary>
+    public ModelOpenOptions OpenOptions => new(Checkpoint);
 }

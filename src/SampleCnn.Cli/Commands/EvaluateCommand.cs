@@ -1,12 +1,10 @@
 using System.ComponentModel;
-using System.Globalization;
-using System.Text.Json;
+using SampleCnn.Cli.Views;
 using SampleCnn.Data.Sources;
 using SampleCnn.Data.Store;
 using SampleCnn.Evaluation;
 using SampleCnn.Platform;
 using SampleCnn.Runs;
-using SampleCnn.Visualization;
 using Spectre.Console.Cli;
 using Spectre.Console;
 
@@ -58,20 +56,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
             Enum.Parse<ClipAggregation>(settings.Aggregate, ignoreCase: true), settings.Segments, settings.Hop, settings.Bootstrap, settings.Seed);
         var (report, files) = RunEvaluation.Evaluate(new RunFolder(settings.Run), options, device, cancellationToken);
 
-        console.MarkupLineInterpolated($"[bold]{report.Model}[/] (epoch {report.Epoch}) on the {report.Split} split of {report.Store}: {report.Clips} clips, {(report.SegmentsPerClip == 0 ? "all" : report.SegmentsPerClip.ToString(CultureInfo.InvariantCulture))} segments each, clip = {report.Aggregation} of segments");
-        console.MarkupLineInterpolated($"macro ROC-AUC {F(report.MacroRocAuc)} (95% bootstrap interval {F(report.RocAucLow95)}-{F(report.RocAucHigh95)}, {report.BootstrapResamples} resamples), macro PR-AUC {F(report.MacroPrAuc)}");
-        console.MarkupLineInterpolated($"segment-level: macro ROC-AUC {F(report.SegmentMacroRocAuc)}, PR-AUC {F(report.SegmentMacroPrAuc)} (clip aggregation adds {(report.MacroRocAuc - report.SegmentMacroRocAuc).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture)} ROC-AUC); loss {F(report.Loss)}");
-        var table = new Table().Border(TableBorder.Simple).AddColumn("tag").AddColumn(new TableColumn("positives").RightAligned())
-            .AddColumn(new TableColumn("ROC-AUC").RightAligned()).AddColumn(new TableColumn("PR-AUC").RightAligned());
-        foreach (var tag in report.SortedTags)
-            table.AddRow(Markup.Escape(tag.Tag), $"{tag.Positives}", F(tag.RocAuc), F(tag.AveragePrecision));
-        console.Write(table);
-        if (report.UndefinedTags.Count > 0)
-            console.MarkupLineInterpolated($"[yellow]not in the macro averages (no positive or no negative in this split): {string.Join(", ", report.UndefinedTags)}[/]");
-        console.MarkupLineInterpolated($"wrote {files.Json}, {files.Csv}, {files.Png}");
+        EvaluationView.Render(console, report, files);
         return 0;
     }
-
-    /// <summary>The printed form of a metric; the JSON holds the same value unrounded.</summary>
-    public static string F(double value) => double.IsNaN(value) ? "n/a" : value.ToString("F4", CultureInfo.InvariantCulture);
 }

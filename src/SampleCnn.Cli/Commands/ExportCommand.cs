@@ -1,6 +1,5 @@
 using System.ComponentModel;
-using SampleCnn.Runs;
-using SampleCnn.Training;
+using SampleCnn.Inference;
 using Spectre.Console.Cli;
 using Spectre.Console;
 
@@ -25,10 +24,8 @@ public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var path = RunFolder.ResolveCheckpoint(settings.Model, settings.Checkpoint);
-        var (model, state) = Runs.Checkpoint.LoadModel(path);
-        using (model) InitialWeights.ExportPyTorch(model, settings.PyTorch);
-        console.MarkupLineInterpolated($"wrote {settings.PyTorch}: {state.Model} with {state.Tags.Length} tags, epoch {state.Epoch} (load it with the module in bench/reference.py)");
+        var exported = ModelExport.ToPyTorch(settings.Model, new ModelOpenOptions(settings.Checkpoint), settings.PyTorch);
+        console.MarkupLineInterpolated($"wrote {settings.PyTorch}: {exported.Spec} with {exported.TagCount} tags, epoch {exported.Epoch} (load it with the module in bench/reference.py)");
         return 0;
     }
 }

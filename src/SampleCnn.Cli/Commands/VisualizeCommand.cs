@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using SampleCnn.Cli.Views;
 using System.Globalization;
 using SampleCnn.Models;
 using SampleCnn.Platform;
@@ -39,61 +40,19 @@ public sealed class VisualizeCommand(IAnsiConsole console) : Command<VisualizeCo
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var device = settings.Apply();
-        var (model, state) = Checkpoint.LoadModel(settings.CheckpointPath, device);
-        using var _ = model;
-        var layers = ParseLayers(settings.Layers, model.LayerCount);
-        Directory.CreateDirectory(settings.Out);
         var options = new AscentOptions(settings.InputSamples, settings.Steps, settings.StepSize, settings.Seed,
             Enum.Parse<AscentBatchNorm>(settings.BatchNorm, ignoreCase: true));
-        var written = new List<string>();
-        var lines = new List<string>();
-
-        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+        var result = console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                foreach (var layer in layers)
+                ProgressTask? task = null;
+                return FilterVisualization.Run(settings.Model, settings.OpenOptions, settings.Layers, options, settings.Out, device, new SynchronousProgress<AscentStep>(step =>
                 {
-                    var task = ctx.AddTask($"layer {layer}: {model.Filters(layer)} filters", maxValue: options.Steps);
-                    var ascent = FilterAscent.Run(model, layer, options, device, new SynchronousProgress<int>(s => task.Value = s), cancellationToken);
-                    task.Value = task.MaxValue;
-                    var spectra = FilterSpectra.OfInputs(ascent.Inputs, ModelSpec.SampleRate);
-                    var stem = Path.Combine(settings.Out, $"layer{layer}");
-                    FilterPictures.WriteSpectra(stem + "-spectra.png", spectra, $"{state.Model}, layer {layer}: spectra of the inputs that excite each filter");
-                    FilterPictures.WriteWaveforms(stem + "-waveforms.png", ascent.Inputs, 16, $"{state.Model}, layer {layer}: first filters' inputs");
-                    FilterPictures.WritePeaks(stem + "-peaks.csv", spectra, ascent);
-                    written.AddRange([stem + "-spectra.png", stem + "-waveforms.png", stem + "-peaks.csv"]);
-                    if (layer == 1 && model.FirstLayerWeights() is { } weights)
-                    {
-                        var responses = FilterSpectra.OfResponses(weights, ModelSpec.SampleRate, settings.InputSamples);
-                        FilterPictures.WriteSpectra(stem + "-responses.png", responses, $"{state.Model}, layer 1: frequency responses of the {weights.GetLength(1)}-tap filters");
-                        written.Add(stem + "-responses.png");
-                    }
-                    int dead = ascent.Dead.Count();
-                    lines.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"layer {layer}: {ascent.Filters - dead}/{ascent.Filters} filters converged ({dead} dead), peaks at {spectra.Quantile(0.25):F0} / {spectra.MedianPeakHz:F0} / {spectra.Quantile(0.75):F0} Hz (quartiles), sorted peaks fit a mel scale with R^2 {spectra.MelFitR2:F3}, a linear one with R^2 {spectra.LinearFitR2:F3}"));
-                }
+                    if (step.Step == 0) task = ctx.AddTask($"layer {step.Layer}: {step.Filters} filters", maxValue: step.Steps);
+                    task!.Value = step.Step;
+                }), cancellationToken);
             });
-        foreach (var line in lines) console.WriteLine(line);
-        console.WriteLine(options.BatchNorm == AscentBatchNorm.Input
-            ? "(BatchNorm with each input's own statistics, as the authors' code; the model's running statistics untouched)"
-            : "(BatchNorm with the running statistics, as in eval mode)");
-        console.MarkupLineInterpolated($"wrote {written.Count} files to {settings.Out}");
+        FilterView.Render(console, result);
         return 0;
-    }
-
-    /// <summary>"1-6", "2,4", "3": layers within 1..count.</summary>
-    static int[] ParseLayers(string text, int count)
-    {
-        var layers = new SortedSet<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var bounds = part.Split('-');
-            if (bounds.Length is < 1 or > 2 || !bounds.All(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-                throw new ArgumentException($"--layers '{text}': expected a range like 1-6 or a list like 1,3,5");
-            int from = int.Parse(bounds[0], CultureInfo.InvariantCulture), to = int.Parse(bounds[^1], CultureInfo.InvariantCulture);
-            if (from < 1 || to > count || from > to) throw new ArgumentException($"--layers '{text}': this model has layers 1-{count}");
-            for (int l = from; l <= to; l++) layers.Add(l);
-        }
-        return layers.ToArray();
     }
 }

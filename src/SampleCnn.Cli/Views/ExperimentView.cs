@@ -1,4 +1,3 @@
-using SampleCnn.Cli.Commands;
 using SampleCnn.Experiments;
 using Spectre.Console;
 
@@ -31,7 +30,7 @@ sealed class ExperimentView(IAnsiConsole console) : IProgress<ExperimentProgress
                 break;
             case ExperimentStep.Evaluated:
                 var (report, files) = p.Evaluated!;
-                console.MarkupLineInterpolated($"{report.Split} split, epoch {report.Epoch}: macro ROC-AUC {EvaluateCommand.F(report.MacroRocAuc)}, PR-AUC {EvaluateCommand.F(report.MacroPrAuc)} on {report.Clips} clips; wrote {files.Json}");
+                console.MarkupLineInterpolated($"{report.Split} split, epoch {report.Epoch}: macro ROC-AUC {EvaluationView.F(report.MacroRocAuc)}, PR-AUC {EvaluationView.F(report.MacroPrAuc)} on {report.Clips} clips; wrote {files.Json}");
                 break;
             case ExperimentStep.Failed:
                 training.Close();

@@ -1,4 +1,5 @@
 using SampleCnn.Data.Store;
+using SampleCnn.Inference;
 using SampleCnn.Platform;
 using SampleCnn.Runs;
 using TorchSharp;
@@ -14,14 +15,14 @@ public static class RunEvaluation
     public static RunEvaluationResult Evaluate(RunFolder run, RunEvaluationOptions options, torch.Device device, CancellationToken cancel = default)
     {
         var config = run.ReadConfigIfAny();
-        var checkpoint = run.CheckpointPath(options.Checkpoint);
-        var (model, state) = Checkpoint.LoadModel(checkpoint, device);
-        using var _ = model;
+        using var opened = TrainedModel.OpenCnn(run.CheckpointPath(options.Checkpoint), new ModelOpenOptions(), device, "evaluated");
+        var model = opened.Cnn!;
         var storeFolder = options.Store ?? config?.Store
             ?? throw new OptionException(nameof(options.Store), "store", null, $"{run.Path} records none (it has no config); name the store to evaluate on");
         using var store = SegmentStore.Open(storeFolder);
         var segments = options.SegmentsPerClip is { } s ? (s == 0 ? null : s) : config?.SegmentsPerClip;
-        var report = Evaluator.Evaluate(model, state.Tags, Path.GetFullPath(checkpoint), state.Epoch, store, options.Split, device,
+        // Only a checkpoint reaches here with a network of ours (no spec or tags are given for a state_dict), so the epoch is known.
+        var report = Evaluator.Evaluate(model, opened.Tags, Path.GetFullPath(opened.Info.Path), opened.Info.Epoch ?? 0, store, options.Split, device,
             options.Aggregation, segments, options.Hop ?? config?.SegmentHop, options.BootstrapResamples, options.Seed, cancel);
         var files = run.Evaluation(report.Split, options.Checkpoint);
         report.Write(files);

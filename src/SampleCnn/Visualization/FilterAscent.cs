@@ -13,7 +13,7 @@ namespace SampleCnn.Visualization;
 /// </summary>
 public static class FilterAscent
 {
-    public static AscentResult Run(TaggingCnn model, int layer, AscentOptions options, Device device, IProgress<int>? stepDone = null, CancellationToken cancel = default)
+    public static AscentResult Run(TaggingCnn model, int layer, AscentOptions options, Device device, Action<int>? stepDone = null, CancellationToken cancel = default)
     {
         if (options.BatchNorm == AscentBatchNorm.Input && model.IsFolded)
             throw new ArgumentException("this model's BatchNorm is folded into its convolutions, so it cannot use each input's statistics; use the eval-mode statistics");
@@ -49,7 +49,7 @@ public static class FilterAscent
             var gradient = autograd.grad([own.sum()], [input])[0];
             var rms = gradient.pow(KeptScalars.Two).mean([1, 2], keepdim: true).sqrt();
             using (no_grad()) x.add_((gradient / rms.add(tiny, KeptScalars.One)).mul(stepSize) * mask, KeptScalars.One);
-            stepDone?.Report(step + 1);
+            stepDone?.Invoke(step + 1);
         }
 
         var result = x.cpu().data<float>().ToArray();

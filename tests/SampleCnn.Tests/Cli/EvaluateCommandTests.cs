@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SampleCnn.Cli.Commands;
+using SampleCnn.Cli.Views;
 using SampleCnn.Cli;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Training;
@@ -36,11 +37,11 @@ public sealed class EvaluateCommandTests : IDisposable
 
         using var json = JsonDocument.Parse(File.ReadAllText(stem + ".json"));
         var root = json.RootElement;
-        string Printed(string property) => EvaluateCommand.F(root.GetProperty(property).GetDouble());
+        string Printed(string property) => EvaluationView.F(root.GetProperty(property).GetDouble());
         Assert.Contains($"macro ROC-AUC {Printed("macro_roc_auc")} (95% bootstrap interval {Printed("roc_auc_low95")}-{Printed("roc_auc_high95")}, 200 resamples), macro PR-AUC {Printed("macro_pr_auc")}", output);
         Assert.Contains($"segment-level: macro ROC-AUC {Printed("segment_macro_roc_auc")}, PR-AUC {Printed("segment_macro_pr_auc")}", output);
         foreach (var tag in root.GetProperty("tags").EnumerateArray())
-            Assert.Matches($@"{tag.GetProperty("tag").GetString()}\s+{tag.GetProperty("positives").GetInt32()}\s+{EvaluateCommand.F(tag.GetProperty("roc_auc").GetDouble())}\s+{EvaluateCommand.F(tag.GetProperty("average_precision").GetDouble())}", output);
+            Assert.Matches($@"{tag.GetProperty("tag").GetString()}\s+{tag.GetProperty("positives").GetInt32()}\s+{EvaluationView.F(tag.GetProperty("roc_auc").GetDouble())}\s+{EvaluationView.F(tag.GetProperty("average_precision").GetDouble())}", output);
         Assert.True(root.GetProperty("roc_auc_low95").GetDouble() <= root.GetProperty("macro_roc_auc").GetDouble());
         Assert.True(root.GetProperty("macro_roc_auc").GetDouble() > 0.8);
         Assert.Equal(4, File.ReadAllLines(stem + ".csv").Length); // header + 3 tags

@@ -1,12 +1,30 @@
 using System.Globalization;
 using SampleCnn.Platform;
-using SampleCnn.Tagging;
 
-namespace SampleCnn.Visualization;
+namespace SampleCnn.Tagging;
 
 /// <summary>A file's per-segment tag scores over time (like musicnn's taggram): CSV, and a PNG heatmap.</summary>
 public static class Taggram
 {
+    /// <summary>
+    /// Writes a tagged file's taggram under <paramref name="output"/>: OUT.png and OUT.csv when one file is tagged,
+    /// else OUT is a folder of NAME.taggram.png and NAME.taggram.csv. Returns the two paths written.
+    /// </summary>
+    public static (string Png, string Csv) Write(string output, FileTags file, int fileCount)
+    {
+        string stem;
+        if (fileCount == 1) stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, Path.GetFileNameWithoutExtension(output));
+        else
+        {
+            Directory.CreateDirectory(output);
+            stem = Path.Combine(output, Path.GetFileNameWithoutExtension(file.Path) + ".taggram");
+        }
+        var (png, csv) = (stem + ".png", stem + ".csv");
+        WritePng(png, file);
+        WriteCsv(csv, file);
+        return (png, csv);
+    }
+
     /// <summary>One row per segment: its start and end in seconds, then every tag's score.</summary>
     public static void WriteCsv(string path, FileTags file)
     {
@@ -40,5 +58,4 @@ public static class Taggram
         plot.Title($"{Path.GetFileName(file.Path)}: taggram{(file.Padded ? " (shorter than one segment, padded)" : "")}");
         plot.SavePng(path, 900, Math.Max(300, 16 * t + 140));
     }
-
 }

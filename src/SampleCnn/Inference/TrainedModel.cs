@@ -1,0 +1,86 @@
+using SampleCnn.Models;
+using SampleCnn.Runs;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Inference;
+
+/// <summary>
+/// A trained model opened for inference from a path: a run folder (its best checkpoint by default), a SampleCnn
+/// checkpoint, a PyTorch state_dict (with its spec and tags given) or TorchScript (with its tags and segment
+/// length given). The kind follows the path: a folder is a run, .pt/.ts/.torchscript is TorchScript, .pth/.bin
+/// is a state_dict, anything else a checkpoint. The network is in eval mode on the device it was opened on.
+/// </summary>
+public sealed class TrainedModel : IDisposable
+{
+    TrainedModel(ModelInfo info, IReadOnlyList<string> tags, nn.IModule<Tensor, Tensor> network, TaggingCnn? cnn)
+    {
+        Info = info;
+        Tags = tags;
+        Network = network;
+        Cnn = cnn;
+    }
+
+    public ModelInfo Info { get; }
+
+    /// <summary>The tags in the order of the network's outputs.</summary>
+    public IReadOnlyList<string> Tags { get; }
+
+    /// <summary>Maps [batch, 1, <see cref="ModelInfo.SegmentSamples"/>] waveforms to [batch, tags] sigmoid scores.</summary>
+    public nn.IModule<Tensor, Tensor> Network { get; }
+
+    /// <summary>The network as one of ours, or null for TorchScript (never null from <see cref="OpenCnn"/>).</summary>
+    public TaggingCnn? Cnn { get; }
+
+    public static TrainedModel Open(string path, ModelOpenOptions options, Device device)
+    {
+        var file = RunFolder.ResolveCheckpoint(path, options.Checkpoint);
+        if (TorchScriptModel.IsTorchScriptPath(file)) return OpenTorchScript(file, options, device);
+        if (StateDict.IsStateDictPath(file)) return OpenStateDict(file, options, device);
+        var (model, state) = Checkpoint.LoadModel(file, device);
+        return Ours(ModelKind.Checkpoint, file, model, state.Tags, state.Epoch);
+    }
+
+    /// <summary>Opens a model of ours (its <see cref="Cnn"/> set) for a use TorchScript cannot serve, its layers and weights being opaque; refuses TorchScript in one line naming the file.</summary>
+    /// <param name="use">What it is opened for, for the refusal: "evaluated", "visualized", "exported".</param>
+    public static TrainedModel OpenCnn(string path, ModelOpenOptions options, Device device, string use)
+    {
+        var file = RunFolder.ResolveCheckpoint(path, options.Checkpoint);
+        if (TorchScriptModel.IsTorchScriptPath(file))
+            throw new ArgumentException($"{file}: a TorchScript model cannot be {use}; give a run folder, a SampleCnn checkpoint or a PyTorch state_dict");
+        return Open(file, options, device);
+    }
+
+    static TrainedModel OpenTorchScript(string file, ModelOpenOptions options, Device device)
+    {
+        if (options.TagsFile is null || options.SegmentSamples is not > 0)
+            throw new ArgumentException($"{file}: a TorchScript model carries no tags or segment length; give its tags file and its segment length in samples");
+        var (network, tags) = TorchScriptModel.Load(file, options.TagsFile, device);
+        return new TrainedModel(new ModelInfo(ModelKind.TorchScript, file, "TorchScript", tags.Length, options.SegmentSamples.Value, null), tags, network, null);
+    }
+
+    static TrainedModel OpenStateDict(string file, ModelOpenOptions options, Device device)
+    {
+        if (options.Spec is null || options.TagsFile is null)
+            throw new ArgumentException($"{file}: a PyTorch state_dict carries no model spec or tags; give its model spec and a tags file");
+        var spec = ModelSpec.Parse(options.Spec);
+        var tags = TagsFile.Read(options.TagsFile);
+        var model = new TaggingCnn(spec, tags.Length);
+        try
+        {
+            StateDict.Load(file, model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        model.to(device).eval();
+        return Ours(ModelKind.StateDict, file, model, tags, null);
+    }
+
+    static TrainedModel Ours(ModelKind kind, string file, TaggingCnn model, string[] tags, int? epoch) =>
+        new(new ModelInfo(kind, file, model.Spec.ToString(), tags.Length, (int)model.Spec.InputSamples, epoch), tags, model, model);
+
+    public void Dispose() => (Network as IDisposable)?.Dispose();
+}
