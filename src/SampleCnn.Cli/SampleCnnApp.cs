@@ -38,8 +38,8 @@ public static class SampleCnnApp
         }
     }
 
-    /// <summary>Runs a command line and lets failures propagate (the demo runs its steps this way).</summary>
-    public static int RunOrThrow(string[] args, IAnsiConsole console, CancellationToken cancel = default)
+    /// <summary>Runs a command line and lets failures propagate, for <see cref="Run"/> to report.</summary>
+    static int RunOrThrow(string[] args, IAnsiConsole console, CancellationToken cancel = default)
     {
         var running = new RunningCommand();
         var app = new CommandApp();

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using SampleCnn.Cli.Views;
 using SampleCnn.Data.Store;
 using SampleCnn.Runs;

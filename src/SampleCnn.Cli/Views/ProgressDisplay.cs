@@ -11,11 +11,15 @@ namespace SampleCnn.Cli.Views;
 /// </summary>
 sealed class ProgressDisplay(IAnsiConsole console, params ProgressColumn[] columns) : IDisposable
 {
+    readonly Lock gate = new(); // bars may be added from several threads (clips rendered in parallel)
     ProgressContext? context;
     TaskCompletionSource? closing;
     Task? shown;
 
-    public ProgressTask AddTask(string description, double maxValue) => Open().AddTask(description, maxValue: maxValue);
+    public ProgressTask AddTask(string description, double maxValue)
+    {
+        lock (gate) return Open().AddTask(description, maxValue: maxValue);
+    }
 
     ProgressContext Open()
     {
@@ -36,11 +40,14 @@ sealed class ProgressDisplay(IAnsiConsole console, params ProgressColumn[] colum
     /// <summary>Ends the display, leaving its last state on screen; the next bar opens a new one.</summary>
     public void Close()
     {
-        if (shown is null) return;
-        var display = shown;
-        (context, shown) = (null, null);
-        closing!.SetResult();
-        display.GetAwaiter().GetResult();
+        lock (gate)
+        {
+            if (shown is null) return;
+            var display = shown;
+            (context, shown) = (null, null);
+            closing!.SetResult();
+            display.GetAwaiter().GetResult();
+        }
     }
 
     public void Dispose() => Close();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SampleCnn.Platform;
 
 namespace SampleCnn.Experiments;
 
@@ -14,10 +15,10 @@ public sealed record ExperimentBudget
     public double? Minutes { get; }
 
     public static ExperimentBudget EqualEpochs(int epochs) =>
-        epochs >= 1 ? new(epochs, null) : throw new ArgumentException($"epochs per model {epochs}: must be at least 1");
+        epochs >= 1 ? new(epochs, null) : throw new OptionException(nameof(Epochs), "epochs per model", epochs, "must be at least 1");
 
     public static ExperimentBudget EqualMinutes(double minutes) =>
-        minutes > 0 ? new(null, minutes) : throw new ArgumentException($"training minutes per model {minutes}: must be positive");
+        minutes > 0 ? new(null, minutes) : throw new OptionException(nameof(Minutes), "training minutes per model", minutes, "must be positive");
 
     /// <summary>The budget as the table's heading states it.</summary>
     public override string ToString() => Epochs is { } epochs

@@ -105,8 +105,8 @@ public sealed class ExperimentTests : IDisposable
         Assert.Null(ExperimentPresets.Find("sizes"));
         Assert.Equal("3 epochs each", ExperimentBudget.EqualEpochs(3).ToString());
         Assert.Equal("1.5 training minutes each", ExperimentBudget.EqualMinutes(1.5).ToString());
-        Assert.Throws<ArgumentException>(() => ExperimentBudget.EqualEpochs(0));
-        Assert.Throws<ArgumentException>(() => ExperimentBudget.EqualMinutes(0));
+        Assert.Equal("Epochs", Assert.Throws<OptionException>(() => ExperimentBudget.EqualEpochs(0)).Option);
+        Assert.Throws<OptionException>(() => ExperimentBudget.EqualMinutes(0));
         Assert.Equal(Path.Combine("out", "runs", "frame-729"), new ExperimentFolder("out").Run(ModelSpec.Parse("frame:729")).Path);
     }
 }
