@@ -86,7 +86,6 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         using var view = new TrainingView(console);
         var result = Trainer.Run(store, run, options, device, settings.Resume, settings.InitFrom, view, cancellationToken);
         view.Show(result);
-        console.MarkupLineInterpolated($"wrote {run.Config}, {run.Metrics}, {run.TensorBoard}/, {run.Best}, {run.Last}");
         return 0;
     }
 }

@@ -36,7 +36,7 @@ sealed class TrainingView(IAnsiConsole console) : IProgress<TrainingProgress>, I
         display.Close();
     }
 
-    /// <summary>Ends the bars and shows the run's epochs and why it stopped.</summary>
+    /// <summary>Ends the bars and shows the run's epochs, why it stopped, and its files.</summary>
     public void Show(TrainingResult result)
     {
         Close();
@@ -46,6 +46,8 @@ sealed class TrainingView(IAnsiConsole console) : IProgress<TrainingProgress>, I
                 F(m.ValidRocAuc, "F4"), F(m.ValidPrAuc, "F4"), F(m.Seconds, "F1"), F(m.SegmentsPerSecond, "F1"));
         console.Write(table);
         console.MarkupLineInterpolated($"stopped: {Stopped(result)}; best valid loss {F(result.State.BestValidLoss, "F4")}");
+        var run = new RunFolder(result.RunFolder);
+        console.MarkupLineInterpolated($"wrote {run.Config}, {run.Metrics}, {run.TensorBoard}/, {run.Best}, {run.Last}");
     }
 
     public void Dispose() => Close();
