@@ -60,7 +60,8 @@ public static class Demo
             Report(new DemoProgress(DemoStep.Tagging) { Tagger = session.Model });
             foreach (var (result, clip) in session.Run(cancel).Zip(heldOut))
             {
-                tagged.Add(new TaggedClip(result, [.. clip.Tags.Select(t => listing.Vocabulary.Tags[t])]));
+                // In the synthesizer's order, as the tags CSV lists them (the vocabulary orders them by frequency).
+                tagged.Add(new TaggedClip(result, [.. clip.Tags.Select(t => listing.Vocabulary.Tags[t]).OrderBy(t => Array.IndexOf(SyntheticMusic.AllTags, t))]));
                 Report(new DemoProgress(DemoStep.Tagging) { Tagged = tagged[^1] });
             }
         }

@@ -26,7 +26,7 @@ public class DemoTests
         // The first two test clips of the tags CSV (every tenth clip from the tenth), tagged, beside the tags they were rendered with.
         var truth = File.ReadLines(result.Folder.Annotations).Skip(1).Select(l => l.Split(',')).Where(f => f[2] == "test").Take(2).ToList();
         Assert.Equal(truth.Select(f => Path.Combine(result.Folder.Audio, f[0])), result.Tagged.Select(t => t.Result.Path));
-        Assert.Equal(truth.Select(f => f[1].Split(';').Order()), result.Tagged.Select(t => t.TrueTags.Order()));
+        Assert.Equal(truth.Select(f => f[1].Split(';')), result.Tagged.Select(t => t.TrueTags));
         Assert.All(result.Tagged, t => Assert.False(t.Result.Failed));
         Assert.True(File.Exists(Path.Combine(result.Folder.Taggram, "clip0009.taggram.png")));
 
