@@ -19,15 +19,15 @@ public static class Experiment
 {
     public static ExperimentResult Run(ExperimentOptions options, torch.Device device, IProgress<ExperimentProgress>? progress = null, CancellationToken cancel = default)
     {
-        if (options.Models.Count == 0) throw new ArgumentException("an experiment needs at least one model");
+        if (options.Models.Count == 0) throw new OptionException(nameof(options.Models), "models to compare", null, "give at least one");
         var folder = new ExperimentFolder(options.Out);
         using var store = SegmentStore.Open(options.Store);
         var rows = new List<ExperimentRow>();
-        foreach (var (spec, index) in options.Models.Select((spec, index) => (spec, index)))
+        foreach (var spec in options.Models)
         {
             cancel.ThrowIfCancellationRequested();
             var run = folder.Run(spec);
-            ExperimentProgress At(ExperimentStep step) => new(spec, index, options.Models.Count, run, step);
+            ExperimentProgress At(ExperimentStep step) => new(spec, run, step);
             var evaluation = run.Evaluation(Split.Test.Name(), "best").Json;
             var finished = File.Exists(evaluation);
             progress?.Report(At(ExperimentStep.Started) with { Resumed = !finished && run.WasStarted });

@@ -5,8 +5,8 @@ using SampleCnn.Training;
 
 namespace SampleCnn.Experiments;
 
-/// <summary>Where a comparison stands: which model (<paramref name="Index"/> from 0, of <paramref name="Count"/>) and what just happened to it.</summary>
-public sealed record ExperimentProgress(ModelSpec Model, int Index, int Count, RunFolder Run, ExperimentStep Step)
+/// <summary>Where a comparison stands: which model, in which run folder, and what just happened to it.</summary>
+public sealed record ExperimentProgress(ModelSpec Model, RunFolder Run, ExperimentStep Step)
 {
     /// <summary>At <see cref="ExperimentStep.Started"/>: the run was started by an earlier call and resumes.</summary>
     public bool Resumed { get; init; }

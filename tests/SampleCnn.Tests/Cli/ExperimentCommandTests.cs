@@ -73,5 +73,6 @@ public class ExperimentCommandTests
         var (code, _, error) = Run("experiment", "--store", "s", "--out", "o", "--preset", "filters", "--epochs", "0");
         Assert.Equal(SampleCnnApp.UsageError, code);
         Assert.Contains("--epochs 0: must be at least 1", error);
+        Assert.Contains("--models: give at least one", Run("experiment", "--store", "s", "--out", "o", "--models", ",", "--epochs", "1").Error);
     }
 }
