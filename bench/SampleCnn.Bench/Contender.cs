@@ -21,15 +21,3 @@ sealed record Contender(string Label, string FileName, IReadOnlyList<string> Arg
         return JsonSerializer.Deserialize<Run>(json, Json.Options) ?? throw new InvalidOperationException($"{Label} printed no result");
     }
 }
-
-/// <summary>What a worker reports: per-iteration times after warm-up, and its peak resident memory.</summary>
-sealed record Run(double[] TimesMs, double PeakRssMb, string Version, int Threads, double Checksum);
-
-static class Json
-{
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-}

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using SampleCnn.Cli.Views;
 using SampleCnn.Data.Store;
 using Spectre.Console.Cli;
 using Spectre.Console;

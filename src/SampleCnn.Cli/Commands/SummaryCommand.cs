@@ -24,8 +24,7 @@ public sealed class SummaryCommand(IAnsiConsole console) : Command<SummaryComman
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var model = new TaggingCnn(ModelSpec.Parse(settings.Model), settings.Tags);
-        var summary = ModelSummary.Of(model);
+        var summary = ModelSummary.Of(settings.Model, settings.Tags);
 
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("layer").AddColumn("kernel/stride")

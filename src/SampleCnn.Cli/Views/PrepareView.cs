@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using SampleCnn.Cli.Commands;
 using SampleCnn.Data.Sources;
 using SampleCnn.Data.Store;
 using Spectre.Console;

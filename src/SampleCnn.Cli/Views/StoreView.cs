@@ -4,7 +4,7 @@ using SampleCnn.Data.Store;
 using SampleCnn.Models;
 using Spectre.Console;
 
-namespace SampleCnn.Cli.Commands;
+namespace SampleCnn.Cli.Views;
 
 /// <summary>Renders what a store holds: manifest, clips and hours per split, positives per tag and split.</summary>
 static class StoreView
