@@ -32,14 +32,14 @@ public static class SampleCnnApp
         }
         catch (Exception e)
         {
-            error.WriteLine($"samplecnn: {OneLine(e.Message)}");
+            error.WriteLine($"samplecnn: {MessageText.OneLine(e.Message)}");
             var cause = e is Restated ? e.InnerException! : e;
             return cause is CommandAppException or ModelSpecException or ArgumentException ? UsageError : Failure;
         }
     }
 
-    /// <summary>Runs a command line and lets failures propagate (the demo runs its steps this way).</summary>
-    public static int RunOrThrow(string[] args, IAnsiConsole console, CancellationToken cancel = default)
+    /// <summary>Runs a command line and lets failures propagate, for <see cref="Run"/> to report.</summary>
+    static int RunOrThrow(string[] args, IAnsiConsole console, CancellationToken cancel = default)
     {
         var running = new RunningCommand();
         var app = new CommandApp();
@@ -115,7 +115,4 @@ public static class SampleCnnApp
 
     /// <summary>A library failure restated with the command's flag; its cause decides the exit code.</summary>
     sealed class Restated(string message, Exception cause) : Exception(message, cause);
-
-    /// <summary>A message on one line, as stderr shows it.</summary>
-    internal static string OneLine(string message) => string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -18,9 +18,6 @@ public class DeviceSettings : CommandSettings
     [Description("CPU threads for torch (default: every core).")]
     public int? Threads { get; init; }
 
-    /// <summary>These options as arguments, for verbs that run other verbs (demo, experiment).</summary>
-    public string[] Arguments => ["--device", Device, .. Threads is { } t ? new[] { "--threads", $"{t}" } : []];
-
     /// <summary>Applies --threads and resolves --device.</summary>
     public torch.Device Apply()
     {

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using System.Globalization;
+using SampleCnn.Cli.Views;
 using SampleCnn.Data.Store;
 using SampleCnn.Runs;
 using SampleCnn.Training;
@@ -82,50 +82,10 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Se
         var device = settings.Apply();
         using var store = SegmentStore.Open(settings.Store);
         var run = new RunFolder(settings.Run);
-        TrainingResult? result = null;
         console.MarkupLineInterpolated($"training {(settings.Resume ? "(resumed) " : "")}on {store.Folder}: {store.Clips.Count} clips, {store.Vocabulary.Count} tags, device {device.type}");
-        console.Progress()
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(ctx =>
-            {
-                ProgressTask? task = null;
-                int shownEpoch = 0;
-                var progress = new SynchronousProgress<TrainingProgress>(p =>
-                {
-                    if (p.Epoch != shownEpoch)
-                    {
-                        task?.StopTask();
-                        task = ctx.AddTask($"epoch {p.Epoch}", maxValue: Math.Max(1, p.Batches));
-                        shownEpoch = p.Epoch;
-                    }
-                    var lr = p.LearningRate.ToString("G3", CultureInfo.InvariantCulture);
-                    var loss = p.Loss.ToString("F4", CultureInfo.InvariantCulture);
-                    var rate = p.SegmentsPerSecond.ToString("F1", CultureInfo.InvariantCulture);
-                    task!.Description = $"epoch {p.Epoch}, stage {p.Stage + 1} (lr {lr}), loss {loss}, {rate} segments/s{(p.Validating ? ", validating" : "")}";
-                    if (!p.Validating) task.Value = p.Batch;
-                });
-                result = Trainer.Run(store, run, options, device, settings.Resume, settings.InitFrom, progress, cancellationToken);
-                task?.StopTask();
-            });
-
-        var table = new Table().Border(TableBorder.Simple).AddColumns("epoch", "stage", "lr", "train loss", "valid loss", "ROC-AUC", "PR-AUC", "s", "seg/s");
-        foreach (var m in result!.Metrics)
-            table.AddRow($"{m.Epoch}", $"{m.Stage + 1}", F(m.LearningRate, "G3"), F(m.TrainLoss, "F4"), F(m.ValidLoss, "F4"),
-                F(m.ValidRocAuc, "F4"), F(m.ValidPrAuc, "F4"), F(m.Seconds, "F1"), F(m.SegmentsPerSecond, "F1"));
-        console.Write(table);
-        console.MarkupLineInterpolated($"stopped: {Stopped(result)}; best valid loss {result.State.BestValidLoss.ToString("F4", CultureInfo.InvariantCulture)}");
-        console.MarkupLineInterpolated($"wrote {run.Config}, {run.Metrics}, {run.TensorBoard}/, {run.Best}, {run.Last}");
+        using var view = new TrainingView(console);
+        var result = Trainer.Run(store, run, options, device, settings.Resume, settings.InitFrom, view, cancellationToken);
+        view.Show(result);
         return 0;
     }
-
-    /// <summary>Why training stopped, in the options' terms.</summary>
-    static string Stopped(TrainingResult result) => result.State.Finished switch
-    {
-        StopReason.EpochLimit => $"--max-epochs {result.Options.MaxEpochs} reached",
-        StopReason.TimeLimit => $"--max-minutes {result.Options.MaxMinutes?.ToString(CultureInfo.InvariantCulture)} reached",
-        StopReason.LastStageEnded => "the last learning-rate stage ended",
-        var other => $"{other}",
-    };
-
-    static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 }

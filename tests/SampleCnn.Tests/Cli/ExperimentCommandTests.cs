@@ -70,5 +70,9 @@ public class ExperimentCommandTests
         Assert.Contains("give --models LIST or --preset", Run("experiment", "--store", "s", "--out", "o", "--epochs", "1").Error);
         Assert.Contains("--preset 'sizes'", Run("experiment", "--store", "s", "--out", "o", "--preset", "sizes", "--epochs", "1").Error);
         Assert.Contains("--budget-minutes M (equal time) or --epochs N", Run("experiment", "--store", "s", "--out", "o", "--preset", "filters").Error);
+        var (code, _, error) = Run("experiment", "--store", "s", "--out", "o", "--preset", "filters", "--epochs", "0");
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Contains("--epochs 0: must be at least 1", error);
+        Assert.Contains("--models: give at least one", Run("experiment", "--store", "s", "--out", "o", "--models", ",", "--epochs", "1").Error);
     }
 }
