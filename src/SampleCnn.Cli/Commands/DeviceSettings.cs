@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using SampleCnn.Inference;
 using SampleCnn.Platform;
 using Spectre.Console.Cli;
 using TorchSharp;

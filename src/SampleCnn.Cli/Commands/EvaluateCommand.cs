@@ -1,12 +1,11 @@
 using System.ComponentModel;
 using SampleCnn.Cli.Views;
 using SampleCnn.Data.Sources;
-using SampleCnn.Data.Store;
 using SampleCnn.Evaluation;
 using SampleCnn.Platform;
 using SampleCnn.Runs;
-using Spectre.Console.Cli;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 

@@ -3,8 +3,8 @@ using SampleCnn.Cli.Views;
 using SampleCnn.Experiments;
 using SampleCnn.Models;
 using SampleCnn.Platform;
-using Spectre.Console.Cli;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using SampleCnn.Inference;
-using Spectre.Console.Cli;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using SampleCnn.Cli.Views;
 using SampleCnn.Data.Store;
-using Spectre.Console.Cli;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using SampleCnn.Cli.Views;
 using SampleCnn.Data.Sources;
 using SampleCnn.Data.Store;
-using Spectre.Console.Cli;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 

@@ -1,11 +1,7 @@
 using System.ComponentModel;
-using System.Diagnostics;
-using System.Globalization;
 using SampleCnn.Data.Sources;
-using SampleCnn.Data.Store;
-using SampleCnn.Models;
-using Spectre.Console.Cli;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 

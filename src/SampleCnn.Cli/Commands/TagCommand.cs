@@ -2,8 +2,8 @@ using System.ComponentModel;
 using SampleCnn.Cli.Views;
 using SampleCnn.Inference;
 using SampleCnn.Tagging;
-using Spectre.Console.Cli;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 

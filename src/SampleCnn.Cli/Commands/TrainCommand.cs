@@ -3,8 +3,8 @@ using SampleCnn.Cli.Views;
 using SampleCnn.Data.Store;
 using SampleCnn.Runs;
 using SampleCnn.Training;
-using Spectre.Console.Cli;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 

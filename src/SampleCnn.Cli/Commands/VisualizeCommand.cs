@@ -1,12 +1,9 @@
 using System.ComponentModel;
 using SampleCnn.Cli.Views;
-using System.Globalization;
-using SampleCnn.Models;
 using SampleCnn.Platform;
-using SampleCnn.Runs;
 using SampleCnn.Visualization;
-using Spectre.Console.Cli;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 
@@ -42,16 +39,9 @@ public sealed class VisualizeCommand(IAnsiConsole console) : Command<VisualizeCo
         var device = settings.Apply();
         var options = new AscentOptions(settings.InputSamples, settings.Steps, settings.StepSize, settings.Seed,
             Enum.Parse<AscentBatchNorm>(settings.BatchNorm, ignoreCase: true));
-        var result = console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                ProgressTask? task = null;
-                return FilterVisualization.Run(settings.Model, settings.OpenOptions, settings.Layers, options, settings.Out, device, new SynchronousProgress<AscentStep>(step =>
-                {
-                    if (step.Step == 0) task = ctx.AddTask($"layer {step.Layer}: {step.Filters} filters", maxValue: step.Steps);
-                    task!.Value = step.Step;
-                }), cancellationToken);
-            });
+        FilterVisualizationResult result;
+        using (var bars = new ProgressDisplay(console, new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()))
+            result = FilterVisualization.Run(settings.Model, settings.OpenOptions, settings.Layers, options, settings.Out, device, new AscentBars(bars), cancellationToken);
         FilterView.Render(console, result);
         return 0;
     }

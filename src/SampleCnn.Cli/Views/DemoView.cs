@@ -16,6 +16,7 @@ sealed class DemoView(IAnsiConsole console, DemoOptions options) : IProgress<Dem
     readonly PrepareView prepare = new(console);
     readonly TrainingView training = new(console);
     readonly DemoFolder folder = new(options.Out);
+    AscentBars? ascent;
     ProgressTask? task;
 
     public void Report(DemoProgress p)
@@ -40,11 +41,7 @@ sealed class DemoView(IAnsiConsole console, DemoOptions options) : IProgress<Dem
             else TagView.Render(console, tagged.Result, TopTags, 0);
             console.MarkupLineInterpolated($"[grey]{Path.GetFileName(tagged.Result.Path)} was rendered with: {string.Join(", ", tagged.TrueTags)}[/]");
         }
-        else if (p.Ascent is { } step)
-        {
-            if (step.Step == 0) task = bars.AddTask($"layer {step.Layer}: {step.Filters} filters", step.Steps);
-            task!.Value = step.Step;
-        }
+        else if (p.Ascent is { } step) (ascent ??= new AscentBars(bars)).Report(step);
         else if (p.Drawn is { } drawn)
         {
             EndBars();

@@ -1,7 +1,7 @@
 using SampleCnn.Audio.Signal;
 using SampleCnn.Platform;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SampleCnn.Models;

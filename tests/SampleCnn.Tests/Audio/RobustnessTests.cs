@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using SampleCnn.Audio.Decoding;
 using SampleCnn.Audio.Signal;
 using SampleCnn.Data.Sources;

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using SampleCnn.Cli.Commands;
-using SampleCnn.Cli.Views;
 using SampleCnn.Cli;
+using SampleCnn.Cli.Views;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Training;
 using SampleCnn.Training;
