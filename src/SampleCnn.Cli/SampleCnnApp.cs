@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace SampleCnn.Cli;
 
 /// <summary>The `samplecnn` verbs and how failures reach the user: one line on stderr and an exit code.</summary>
-public static class SampleCnnApp
+internal static class SampleCnnApp
 {
     /// <summary>Exit code for a bad command line: unknown verb, bad option, invalid model spec.</summary>
     public const int UsageError = 2;

@@ -4,7 +4,7 @@ namespace SampleCnn.Cli.Commands;
 
 /// <summary>A library's default choice (an enum value), shown and parsed as the command line spells choices: in lower case.</summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class DefaultNameAttribute(object choice) : DefaultValueAttribute(Of(choice))
+internal sealed class DefaultNameAttribute(object choice) : DefaultValueAttribute(Of(choice))
 {
     public static string Of(object choice) => choice.ToString()!.ToLowerInvariant();
 }

@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace SampleCnn.Cli.Commands;
 
 /// <summary>The whole system on data it makes itself (<see cref="Demo"/>); running it again in the same folder continues where it stopped.</summary>
-public sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Settings>
+internal sealed class DemoCommand(IAnsiConsole console) : Command<DemoCommand.Settings>
 {
     public sealed class Settings : DeviceSettings
     {

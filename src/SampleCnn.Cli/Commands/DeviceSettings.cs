@@ -6,7 +6,7 @@ using TorchSharp;
 namespace SampleCnn.Cli.Commands;
 
 /// <summary>Options of every verb that runs a model: where, and on how many threads.</summary>
-public class DeviceSettings : CommandSettings
+internal class DeviceSettings : CommandSettings
 {
     [CommandOption("--device <DEVICE>")]
     [Description("auto (CUDA when available), cpu or cuda.")]

@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 
-public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCommand.Settings>
+internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCommand.Settings>
 {
     public sealed class Settings : DeviceSettings
     {

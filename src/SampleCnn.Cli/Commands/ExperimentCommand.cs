@@ -11,7 +11,7 @@ namespace SampleCnn.Cli.Commands;
 /// <summary>
 /// The paper's comparisons as one command (<see cref="Experiment"/>); the exit code says whether a model failed.
 /// </summary>
-public sealed class ExperimentCommand(IAnsiConsole console) : Command<ExperimentCommand.Settings>
+internal sealed class ExperimentCommand(IAnsiConsole console) : Command<ExperimentCommand.Settings>
 {
     public sealed class Settings : DeviceSettings
     {

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 
-public sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.Settings>
+internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {

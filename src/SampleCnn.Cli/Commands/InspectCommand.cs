@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 
-public sealed class InspectCommand(IAnsiConsole console) : Command<InspectCommand.Settings>
+internal sealed class InspectCommand(IAnsiConsole console) : Command<InspectCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace SampleCnn.Cli.Commands;
 
 /// <summary>Lists a source, prepares its store with a progress bar, and shows what the store holds and what was left out.</summary>
-public abstract class PrepareCommand<TSettings>(IAnsiConsole console) : Command<TSettings> where TSettings : PrepareSettings
+internal abstract class PrepareCommand<TSettings>(IAnsiConsole console) : Command<TSettings> where TSettings : PrepareSettings
 {
     protected abstract DatasetListing List(TSettings settings);
 

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 
-public sealed class PrepareCsvCommand(IAnsiConsole console) : PrepareCommand<PrepareCsvCommand.Settings>(console)
+internal sealed class PrepareCsvCommand(IAnsiConsole console) : PrepareCommand<PrepareCsvCommand.Settings>(console)
 {
     public sealed class Settings : PrepareSettings
     {

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 
-public sealed class PrepareMsdCommand(IAnsiConsole console) : PrepareCommand<PrepareMsdCommand.Settings>(console)
+internal sealed class PrepareMsdCommand(IAnsiConsole console) : PrepareCommand<PrepareMsdCommand.Settings>(console)
 {
     public sealed class Settings : PrepareSettings
     {

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 
-public sealed class PrepareMtatCommand(IAnsiConsole console) : PrepareCommand<PrepareMtatCommand.Settings>(console)
+internal sealed class PrepareMtatCommand(IAnsiConsole console) : PrepareCommand<PrepareMtatCommand.Settings>(console)
 {
     public sealed class Settings : PrepareSettings
     {

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace SampleCnn.Cli.Commands;
 
 /// <summary>What every `prepare` source shares: where the store goes and how clips are decoded.</summary>
-public class PrepareSettings : CommandSettings
+internal class PrepareSettings : CommandSettings
 {
     [CommandOption("-o|--out <STORE>")]
     [Description("Folder for the segment store (new or empty; an interrupted one continues).")]

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 
-public sealed class SummaryCommand(IAnsiConsole console) : Command<SummaryCommand.Settings>
+internal sealed class SummaryCommand(IAnsiConsole console) : Command<SummaryCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 
-public sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settings>
+internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settings>
 {
     public sealed class Settings : TrainedModelSettings
     {

@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 
-public sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Settings>
+internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.Settings>
 {
     public sealed class Settings : DeviceSettings
     {

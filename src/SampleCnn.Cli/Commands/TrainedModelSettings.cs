@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace SampleCnn.Cli.Commands;
 
 /// <summary>Options of the verbs that use a trained model: which one, and on what device.</summary>
-public class TrainedModelSettings : DeviceSettings
+internal class TrainedModelSettings : DeviceSettings
 {
     [CommandOption("-m|--model <RUN_OR_CHECKPOINT>")]
     [Description("A run folder (its best checkpoint) or a checkpoint file.")]

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 
 namespace SampleCnn.Cli.Commands;
 
-public sealed class VisualizeCommand(IAnsiConsole console) : Command<VisualizeCommand.Settings>
+internal sealed class VisualizeCommand(IAnsiConsole console) : Command<VisualizeCommand.Settings>
 {
     public sealed class Settings : TrainedModelSettings
     {

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace SampleCnn.Cli.Views;
 
 /// <summary>An evaluation as `evaluate` prints it: what was scored, the macro figures, the per-tag table, the files kept.</summary>
-public static class EvaluationView
+internal static class EvaluationView
 {
     public static void Render(IAnsiConsole console, EvaluationReport report, EvaluationFiles files)
     {

@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace SampleCnn.Cli.Views;
 
 /// <summary>`visualize`'s summary: one line per layer drawn, the BatchNorm statistics used, the files written.</summary>
-public static class FilterView
+internal static class FilterView
 {
     public static void Render(IAnsiConsole console, FilterVisualizationResult result)
     {

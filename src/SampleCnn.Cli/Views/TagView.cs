@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace SampleCnn.Cli.Views;
 
 /// <summary>Tagging results as `tag` prints them for a reader: a table of each file's top tags, then the files that were damaged or failed.</summary>
-public static class TagView
+internal static class TagView
 {
     /// <summary>A tagged file's line (segments, padding, recovery) and its top tags at or above the threshold.</summary>
     public static void Render(IAnsiConsole console, FileTags result, int top, float threshold)

@@ -5,7 +5,7 @@ namespace SampleCnn.Evaluation;
 /// sum over distinct score thresholds (high to low) of (recall gain) x (precision at that threshold),
 /// tied scores forming one threshold, no interpolation. NaN when there is no positive.
 /// </summary>
-public static class AveragePrecision
+internal static class AveragePrecision
 {
     public static double Compute(ReadOnlySpan<float> scores, ReadOnlySpan<bool> positive)
     {

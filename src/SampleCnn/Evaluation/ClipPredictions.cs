@@ -9,7 +9,7 @@ namespace SampleCnn.Evaluation;
 /// A model's scores for every clip of a split: per segment, and per clip by mean (the paper) or max of its
 /// segments' sigmoid outputs, with the segment-level binary cross-entropy over the split.
 /// </summary>
-public sealed record ClipPredictions(IReadOnlyList<StoredClip> Clips, float[] ClipScores, float[] ClipTargets,
+internal sealed record ClipPredictions(IReadOnlyList<StoredClip> Clips, float[] ClipScores, float[] ClipTargets,
     float[] SegmentScores, float[] SegmentTargets, double Loss, int Tags)
 {
     public static ClipPredictions Compute(TaggingCnn model, BatchLoader loader, Device device,

@@ -6,7 +6,7 @@ namespace SampleCnn.Evaluation;
 /// with average ranks, equal to the trapezoidal area of the curve with tied scores as one threshold).
 /// NaN when the labels hold only one class.
 /// </summary>
-public static class RocAuc
+internal static class RocAuc
 {
     public static double Compute(ReadOnlySpan<float> scores, ReadOnlySpan<bool> positive)
     {

@@ -1,7 +1,7 @@
 namespace SampleCnn.Evaluation;
 
 /// <summary>Scores in ascending order with the item each belongs to, and the number of positives: what both AUCs walk.</summary>
-readonly record struct ScoreRanking(float[] Sorted, int[] Items, int Positives)
+internal readonly record struct ScoreRanking(float[] Sorted, int[] Items, int Positives)
 {
     public static ScoreRanking Of(ReadOnlySpan<float> scores, ReadOnlySpan<bool> positive)
     {

@@ -1,7 +1,7 @@
 namespace SampleCnn.Evaluation;
 
 /// <summary>A PNG bar chart of per-tag ROC-AUC, best first, with the macro average as a line.</summary>
-public static class TagBarChart
+internal static class TagBarChart
 {
     public static void Write(string path, EvaluationReport report)
     {

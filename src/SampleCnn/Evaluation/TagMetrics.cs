@@ -1,7 +1,7 @@
 namespace SampleCnn.Evaluation;
 
 /// <summary>Per-tag metrics and their macro averages over the tags where both are defined.</summary>
-public sealed record TagMetrics(IReadOnlyList<TagScore> Tags, double MacroRocAuc, double MacroAveragePrecision)
+internal sealed record TagMetrics(IReadOnlyList<TagScore> Tags, double MacroRocAuc, double MacroAveragePrecision)
 {
     /// <summary>Tags left out of the macro averages (no positive or no negative in the set).</summary>
     public IEnumerable<TagScore> Undefined => Tags.Where(t => !t.Defined);

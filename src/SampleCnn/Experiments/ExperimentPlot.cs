@@ -4,7 +4,7 @@ using SampleCnn.Models;
 namespace SampleCnn.Experiments;
 
 /// <summary>ROC-AUC against first filter size (log scale), one line per family (m), mel models as points at their window.</summary>
-static class ExperimentPlot
+internal static class ExperimentPlot
 {
     /// <param name="rows">The models with a result.</param>
     public static void Write(string path, IReadOnlyList<ExperimentRow> rows)

@@ -5,7 +5,7 @@ using SampleCnn.Platform;
 namespace SampleCnn.Experiments;
 
 /// <summary>The comparison's table in the paper's form: Markdown to read, CSV to process.</summary>
-static class ExperimentTable
+internal static class ExperimentTable
 {
     public static string Markdown(IReadOnlyList<ExperimentRow> rows, ExperimentOptions options)
     {

@@ -1,7 +1,7 @@
 namespace SampleCnn.Inference;
 
 /// <summary>A model's tags as a text file, one per line in output order, for model files that carry none.</summary>
-public static class TagsFile
+internal static class TagsFile
 {
     public static string[] Read(string path)
     {

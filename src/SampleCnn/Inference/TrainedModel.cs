@@ -11,7 +11,7 @@ namespace SampleCnn.Inference;
 /// length given). The kind follows the path: a folder is a run, .pt/.ts/.torchscript is TorchScript, .pth/.bin
 /// is a state_dict, anything else a checkpoint. The network is in eval mode on the device it was opened on.
 /// </summary>
-public sealed class TrainedModel : IDisposable
+internal sealed class TrainedModel : IDisposable
 {
     TrainedModel(ModelInfo info, IReadOnlyList<string> tags, nn.IModule<Tensor, Tensor> network, TaggingCnn? cnn)
     {

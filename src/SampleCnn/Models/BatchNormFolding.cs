@@ -9,7 +9,7 @@ namespace SampleCnn.Models;
 /// Folds an eval-mode BatchNorm into the preceding convolution: with s = gamma / sqrt(var + eps),
 /// w' = w s and b' = (b - mean) s + beta, so conv'(x) = bn(conv(x)) and one pass over the map is saved.
 /// </summary>
-public static class BatchNormFolding
+internal static class BatchNormFolding
 {
     public static void Fold(Conv1d conv, BatchNorm1d bn)
     {

@@ -10,7 +10,7 @@ namespace SampleCnn.Models;
 /// (see <see cref="KeptScalars"/>). Same parameters, buffers and state dict as the module's forward.
 /// Models call it through <see cref="BatchNormStatistics"/>, which picks the statistics.
 /// </summary>
-public static class BatchNormForward
+internal static class BatchNormForward
 {
     public static Tensor Forward(BatchNorm1d bn, Tensor input)
     {

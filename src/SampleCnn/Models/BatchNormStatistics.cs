@@ -11,7 +11,7 @@ namespace SampleCnn.Models;
 /// authors' filter visualisation. That path is a functional instance norm given no running statistics, so
 /// it can neither read nor update them. Like no_grad(), a scope holds for the thread that opened it.
 /// </summary>
-public static class BatchNormStatistics
+internal static class BatchNormStatistics
 {
     [ThreadStatic] static int inputScopes;
 

@@ -7,7 +7,7 @@ namespace SampleCnn.Models;
 /// The paper's head on the last module's length-1 map: Conv1d(kernel 1, 512) + BN + ReLU,
 /// Dropout 0.5, Dense(tags). Returns logits; the network applies the sigmoid.
 /// </summary>
-public sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, ILayerRows, IFoldable
+internal sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, ILayerRows, IFoldable
 {
     public const int Width = 512;
 

@@ -9,7 +9,7 @@ namespace SampleCnn.Models;
 /// optionally with squeeze-and-excitation after the ReLU. "Same" with an even m pads one more on the
 /// right, as Keras and PyTorch both do.
 /// </summary>
-public sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFoldable
+internal sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFoldable
 {
     private readonly Conv1d conv;
     private readonly BatchNorm1d bn;

@@ -14,7 +14,7 @@ namespace SampleCnn.Models;
 /// 1024, so no band of 128 is empty at 22050 Hz even for an 81-sample window. The waveform is padded
 /// so that frame t's window is centred on samples [tH, tH + H): the map has exactly L / H frames.
 /// </summary>
-public sealed class MelFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows
+internal sealed class MelFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows
 {
     private readonly Tensor window;
     private readonly Tensor filterbank;

@@ -8,7 +8,7 @@ namespace SampleCnn.Models;
 /// max-pooled over time, concatenated, then Dense(512) + BN + ReLU, Dropout 0.5, Dense(tags).
 /// Returns logits.
 /// </summary>
-public sealed class MultiLevelHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, ILayerRows
+internal sealed class MultiLevelHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, ILayerRows
 {
     public const int Levels = 3;
 

@@ -9,7 +9,7 @@ namespace SampleCnn.Models;
 /// ReSE-2 (Kim, Lee, Nam 2018): conv-BN-ReLU-conv-BN, squeeze-and-excitation, plus the input
 /// (through a 1x1 conv + BN where the channel count changes, as in ResNet), ReLU, max-pool m.
 /// </summary>
-public sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows
+internal sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows
 {
     private readonly Conv1d conv1;
     private readonly BatchNorm1d bn1;

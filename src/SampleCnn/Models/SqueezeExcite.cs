@@ -7,7 +7,7 @@ namespace SampleCnn.Models;
 /// Squeeze-and-excitation: global average over time, a bottleneck of C/16 units, and a sigmoid
 /// gate that rescales each channel (reduction 16 as the issue states for Kim, Lee, Nam 2018).
 /// </summary>
-public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
+internal sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
 {
     public const int Reduction = 16;
 

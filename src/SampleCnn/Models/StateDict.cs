@@ -10,7 +10,7 @@ namespace SampleCnn.Models;
 /// a PyTorch model built the same way loads as is. Weights must fit the model exactly (every key, shape and
 /// dtype); otherwise nothing is loaded and the first mismatch is named.
 /// </summary>
-public static class StateDict
+internal static class StateDict
 {
     /// <summary>Extensions PyTorch state_dicts are saved under (a run's --init-from takes .pt as one too).</summary>
     public static bool IsStateDictPath(string path) => Path.GetExtension(path).ToLowerInvariant() is ".pth" or ".pt" or ".bin";

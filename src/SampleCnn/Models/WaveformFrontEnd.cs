@@ -7,7 +7,7 @@ namespace SampleCnn.Models;
 /// Layer 1 on raw samples: Conv1d(1 -> 128, kernel = stride = first filter, no padding) + BN + ReLU.
 /// The first filter is m for sample-level models and m^k (e.g. 729) for frame-level ones.
 /// </summary>
-public sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows, IFoldable
+internal sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows, IFoldable
 {
     private readonly Conv1d conv;
     private readonly BatchNorm1d bn;

@@ -9,7 +9,7 @@ namespace SampleCnn.Platform;
 /// never a torn or empty file (the rename alone is not enough: without the fsyncs ext4/xfs may persist
 /// the rename before the data).
 /// </summary>
-public static partial class AtomicFile
+internal static partial class AtomicFile
 {
     public static void WriteAllText(string path, string text) =>
         Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(text)));

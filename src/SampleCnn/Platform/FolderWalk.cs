@@ -7,7 +7,7 @@ namespace SampleCnn.Platform;
 /// ancestor would loop forever, a link to a sibling would list its files twice); a symlinked file is kept,
 /// but every file is listed once, under its first path in ordinal order.
 /// </summary>
-public static partial class FolderWalk
+internal static partial class FolderWalk
 {
     static readonly EnumerationOptions OneLevel = new() { RecurseSubdirectories = false, AttributesToSkip = 0, MatchType = MatchType.Win32 };
 

@@ -7,7 +7,7 @@ namespace SampleCnn.Platform;
 /// The project's one JSON style, for every file it writes (manifests, index lines, configs, checkpoints'
 /// state, evaluation reports): snake_case names, enums as text, NaN allowed (an undefined metric).
 /// </summary>
-public static class JsonSettings
+internal static class JsonSettings
 {
     public static readonly JsonSerializerOptions Indented = new()
     {

@@ -10,7 +10,7 @@ namespace SampleCnn.Platform;
 /// be a floating point number", or a crash. So our code never lets TorchSharp make a Scalar: it passes
 /// these, or a Scalar it holds with <c>using</c> until the call has returned.
 /// </summary>
-public static class KeptScalars
+internal static class KeptScalars
 {
     // Integers, as TorchSharp's own implicit conversions make them, so every kernel sees the same values.
     public static readonly Scalar Zero = 0.ToScalar();

@@ -6,7 +6,7 @@ namespace SampleCnn.Platform;
 /// An option given a value it cannot take, e.g. "batch size 1: must be at least 2 (BatchNorm cannot train on one
 /// segment)". An ArgumentException without a parameter name, so the message stays as written.
 /// </summary>
-public sealed class OptionException : ArgumentException, IOptionMessage
+internal sealed class OptionException : ArgumentException, IOptionMessage
 {
     /// <param name="option">The options property, e.g. nameof(TrainingOptions.BatchSize).</param>
     /// <param name="meaning">What the option is, in words: "batch size".</param>

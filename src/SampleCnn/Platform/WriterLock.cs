@@ -5,7 +5,7 @@ namespace SampleCnn.Platform;
 /// a file inside it, held while the writer works. On Linux .NET takes it with flock, so the kernel drops
 /// it when the process ends in any way (kill -9 included) and a stale lock never wedges the folder.
 /// </summary>
-public sealed class WriterLock : IDisposable
+internal sealed class WriterLock : IDisposable
 {
     public const string FileName = ".lock";
 

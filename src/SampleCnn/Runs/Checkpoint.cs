@@ -11,7 +11,7 @@ namespace SampleCnn.Runs;
 /// Replaced atomically (<see cref="AtomicFile"/>), so a kill at any instant leaves the previous checkpoint
 /// or the new one, never a torn file.
 /// </summary>
-public static class Checkpoint
+internal static class Checkpoint
 {
     const string Magic = "samplecnn-checkpoint-1";
 

@@ -4,7 +4,7 @@ using SampleCnn.Platform;
 namespace SampleCnn.Runs;
 
 /// <summary>The format of metrics.csv: one row per epoch; read and written through <see cref="RunFolder"/>.</summary>
-static class MetricsLog
+internal static class MetricsLog
 {
     const string Header = "epoch,stage,lr,train_loss,valid_loss,valid_roc_auc,valid_pr_auc,seconds,segments_per_second";
 

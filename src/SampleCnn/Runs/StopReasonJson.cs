@@ -8,7 +8,7 @@ namespace SampleCnn.Runs;
 /// before the reason was typed hold ("--max-epochs 5 reached", "--max-minutes 2 reached", "the last
 /// learning-rate stage ended"), so those runs still resume.
 /// </summary>
-sealed class StopReasonJson : JsonConverter<StopReason?>
+internal sealed class StopReasonJson : JsonConverter<StopReason?>
 {
     static readonly Dictionary<string, StopReason> Names = Enum.GetValues<StopReason>().ToDictionary(r => Name(r));
 

@@ -1,7 +1,7 @@
 namespace SampleCnn.Synthesis;
 
 /// <summary>Kick (a falling sine sweep), snare (noise and a 180 Hz body) and hi-hat (bright short noise).</summary>
-public static class Drums
+internal static class Drums
 {
     public static void Kick(Span<float> output, int sampleRate, int start, double gain)
     {

@@ -1,4 +1,4 @@
 namespace SampleCnn.Synthesis;
 
 /// <summary>The pitched voices of the generator; each clip's tags name the ones it contains.</summary>
-public enum Instrument { PluckedString, Piano, Organ, BowedString, Flute, Brass, Bass }
+internal enum Instrument { PluckedString, Piano, Organ, BowedString, Flute, Brass, Bass }

@@ -1,6 +1,6 @@
 namespace SampleCnn.Synthesis;
 
-public static class Instruments
+internal static class Instruments
 {
     public static readonly Instrument[] Melodic = [Instrument.PluckedString, Instrument.Piano, Instrument.Organ, Instrument.BowedString, Instrument.Flute, Instrument.Brass];
 

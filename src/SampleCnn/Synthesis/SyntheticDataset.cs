@@ -9,7 +9,7 @@ namespace SampleCnn.Synthesis;
 /// split: every tenth clip valid, the next test, the rest train), so demo data takes the same path as a
 /// user's own collection.
 /// </summary>
-public static class SyntheticDataset
+internal static class SyntheticDataset
 {
     public const string Annotations = "tags.csv";
 

@@ -6,7 +6,7 @@ namespace SampleCnn.Synthesis;
 /// decaying piano partials, sustained organ harmonics, sawtooth-rich bowed string with vibrato,
 /// near-sine flute with breath noise, bright brass with a rising attack, and a low bass.
 /// </summary>
-public static class Voices
+internal static class Voices
 {
     public static void Note(Instrument instrument, Span<float> output, int sampleRate, int start, int length, double hz, double gain, Random random)
     {

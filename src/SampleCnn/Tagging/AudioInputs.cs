@@ -4,7 +4,7 @@ using SampleCnn.Platform;
 namespace SampleCnn.Tagging;
 
 /// <summary>The audio files a list of inputs names, for a batch job such as tagging.</summary>
-public static class AudioInputs
+internal static class AudioInputs
 {
     /// <summary>
     /// Files as given, folders searched recursively for files with an audio extension (<see cref="AudioFormats.FromExtension"/>;

@@ -4,7 +4,7 @@ using SampleCnn.Platform;
 namespace SampleCnn.Tagging;
 
 /// <summary>A file's per-segment tag scores over time (like musicnn's taggram): CSV, and a PNG heatmap.</summary>
-public static class Taggram
+internal static class Taggram
 {
     /// <summary>
     /// Writes a tagged file's taggram under <paramref name="output"/>: OUT.png and OUT.csv when one file is tagged,

@@ -9,7 +9,7 @@ namespace SampleCnn.Training;
 /// The weights must fit the model exactly (every key, shape and dtype); otherwise nothing is loaded and the
 /// first mismatch is named. Starting from a body with another head is not offered.
 /// </summary>
-public static class InitialWeights
+internal static class InitialWeights
 {
     public static void Load(string path, TaggingCnn model, IReadOnlyList<string> tags)
     {

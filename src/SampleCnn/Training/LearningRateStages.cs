@@ -6,7 +6,7 @@ namespace SampleCnn.Training;
 /// The paper's schedule: stay at a rate while the validation loss improves; after <c>patience</c> epochs
 /// without improvement move to the next rate from the best weights; after the last rate, stop.
 /// </summary>
-public static class LearningRateStages
+internal static class LearningRateStages
 {
     /// <summary>Updates the state with an epoch's validation loss and says what follows.</summary>
     public static (TrainingState State, StageDecision Decision) After(TrainingState state, double validLoss, int patience, int stages)

@@ -5,7 +5,7 @@ namespace SampleCnn.Training;
 /// <summary>A new run was asked for in a folder where one was already started; resuming continues it.</summary>
 /// <param name="folder">The run folder.</param>
 /// <param name="option">The option that resumes (the entry point's parameter), which the message advises.</param>
-public sealed class RunStartedException(string folder, string option) : IOException(Advise(folder, "the resume option")), IOptionMessage
+internal sealed class RunStartedException(string folder, string option) : IOException(Advise(folder, "the resume option")), IOptionMessage
 {
     public string Folder { get; } = folder;
 

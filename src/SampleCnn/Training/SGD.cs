@@ -11,7 +11,7 @@ namespace SampleCnn.Training;
 /// checkpoints are the base class's; the class name is too, because TorchSharp writes it into the
 /// optimizer's saved state and refuses to load a state saved under another.
 /// </summary>
-public sealed class SGD(IEnumerable<TorchSharp.Modules.Parameter> parameters, double learningRate, double momentum, bool nesterov, double weightDecay)
+internal sealed class SGD(IEnumerable<TorchSharp.Modules.Parameter> parameters, double learningRate, double momentum, bool nesterov, double weightDecay)
     : TorchSharp.Modules.SGD(parameters, learningRate, momentum, dampening: 0, weightDecay, nesterov, maximize: false)
 {
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>

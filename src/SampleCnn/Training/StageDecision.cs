@@ -1,4 +1,4 @@
 namespace SampleCnn.Training;
 
 /// <summary>What to do after an epoch (<see cref="LearningRateStages.After"/>).</summary>
-public enum StageDecision { Continue, NewBest, NextStage, Finish }
+internal enum StageDecision { Continue, NewBest, NextStage, Finish }

@@ -4,7 +4,7 @@ using SampleCnn.Runs;
 namespace SampleCnn.Training;
 
 /// <summary>The loss became NaN or infinite; the last good checkpoint is kept.</summary>
-public sealed class TrainingDivergedException : Exception, IOptionMessage
+internal sealed class TrainingDivergedException : Exception, IOptionMessage
 {
     readonly string what;
 

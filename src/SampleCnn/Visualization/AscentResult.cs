@@ -4,7 +4,7 @@ namespace SampleCnn.Visualization;
 /// What gradient ascent found for every filter of a layer: the inputs [filters, samples], each filter's
 /// loss (mean activation) after every step it took, and whether it converged (its loss stayed above 0).
 /// </summary>
-public sealed record AscentResult(int Layer, float[,] Inputs, IReadOnlyList<double>[] Losses)
+internal sealed record AscentResult(int Layer, float[,] Inputs, IReadOnlyList<double>[] Losses)
 {
     public int Filters => Inputs.GetLength(0);
 

@@ -11,7 +11,7 @@ namespace SampleCnn.Visualization;
 /// loss is &lt;= 0. All filters of a layer ascend together as one batch, each stopping on its own; each batch
 /// item only sees its own input (BatchNorm statistics are per input or the running ones, never the batch's).
 /// </summary>
-public static class FilterAscent
+internal static class FilterAscent
 {
     public static AscentResult Run(TaggingCnn model, int layer, AscentOptions options, Device device, Action<int>? stepDone = null, CancellationToken cancel = default)
     {

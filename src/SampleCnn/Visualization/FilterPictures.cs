@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SampleCnn.Visualization;
 
 /// <summary>The PNG and CSV files of the filter visualisation.</summary>
-public static class FilterPictures
+internal static class FilterPictures
 {
     /// <summary>Sorted spectra as an image: filters on x (by peak frequency), frequency in Hz on y (low at the bottom), colour bar.</summary>
     public static void WriteSpectra(string path, FilterSpectra spectra, string title)

@@ -8,7 +8,7 @@ namespace SampleCnn.Visualization;
 /// follows a mel (log-like) scale against a straight line. Each spectrum is log10(1 + 10 |S|^2) over Points
 /// frequencies (Points / 2 + 1 bins).
 /// </summary>
-public sealed record FilterSpectra(int SampleRate, int Points, double[][] Spectra, int[] Order, double[] SortedPeakHz)
+internal sealed record FilterSpectra(int SampleRate, int Points, double[][] Spectra, int[] Order, double[] SortedPeakHz)
 {
     public int Bins => Points / 2 + 1;
 

@@ -4,7 +4,7 @@ namespace SampleCnn.Audio.Decoding;
 /// What a decoder left out of a damaged file it still decoded (junk skipped, a truncated end, a damaged
 /// page): the file counts as recovered.
 /// </summary>
-public sealed record AudioDamage(AudioProblem Problem, string Reason)
+internal sealed record AudioDamage(AudioProblem Problem, string Reason)
 {
     /// <summary>One line for reports: the damage and how much audio was kept.</summary>
     public string Describe(double keptSeconds) =>

@@ -5,7 +5,7 @@ namespace SampleCnn.Audio.Decoding;
 /// the file and the reason; <see cref="Problem"/> classifies it for batch reports and <see cref="Reason"/>
 /// is the message without the file name, for lists that show the name already.
 /// </summary>
-public sealed class AudioDecodeException(string path, AudioProblem problem, string reason, Exception? inner = null)
+internal sealed class AudioDecodeException(string path, AudioProblem problem, string reason, Exception? inner = null)
     : IOException($"{path}: {reason}", inner)
 {
     public string Path { get; } = path;

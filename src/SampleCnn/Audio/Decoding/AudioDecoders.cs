@@ -1,7 +1,7 @@
 namespace SampleCnn.Audio.Decoding;
 
 /// <summary>Opens the right decoder for a file, judged by its content and checked against its extension.</summary>
-public static class AudioDecoders
+internal static class AudioDecoders
 {
     /// <summary>
     /// Sample rates accepted from any header: 1 kHz (below it nothing of music is left) to 384 kHz (the

@@ -1,4 +1,4 @@
 namespace SampleCnn.Audio.Decoding;
 
 /// <summary>Containers we recognise from a file's first bytes.</summary>
-public enum AudioFormat { Unknown, Wav, Mp3, OggVorbis, OggOther, Flac, Mp4, Aiff }
+internal enum AudioFormat { Unknown, Wav, Mp3, OggVorbis, OggOther, Flac, Mp4, Aiff }

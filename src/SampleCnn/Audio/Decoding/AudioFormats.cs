@@ -1,7 +1,7 @@
 namespace SampleCnn.Audio.Decoding;
 
 /// <summary>Names a file's format by its content and by its extension, so the two can be checked against each other.</summary>
-public static class AudioFormats
+internal static class AudioFormats
 {
     public static AudioFormat FromContent(ReadOnlySpan<byte> head)
     {

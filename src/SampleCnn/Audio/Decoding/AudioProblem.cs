@@ -1,7 +1,7 @@
 namespace SampleCnn.Audio.Decoding;
 
 /// <summary>Why a file could not be decoded, or what was lost from a damaged file that was.</summary>
-public enum AudioProblem
+internal enum AudioProblem
 {
     Empty,
     Truncated,

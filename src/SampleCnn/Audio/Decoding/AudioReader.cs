@@ -7,7 +7,7 @@ namespace SampleCnn.Audio.Decoding;
 /// gives what could be decoded and names the damage in <see cref="Damage"/>; any failure is an
 /// <see cref="AudioDecodeException"/> naming the file.
 /// </summary>
-public sealed class AudioReader : IDisposable
+internal sealed class AudioReader : IDisposable
 {
     const int ChunkFrames = 16384;
 

@@ -10,7 +10,7 @@ namespace SampleCnn.Audio.Decoding;
 /// files or URLs), is killed when it stalls for <see cref="FfmpegTools.StallTimeout"/> or the decode is
 /// cancelled. What ffmpeg decodes before an error is kept and the file reported as recovered.
 /// </summary>
-public sealed class FfmpegDecoder : IAudioDecoder
+internal sealed class FfmpegDecoder : IAudioDecoder
 {
     /// <summary>Demuxers of audio files; playlists (hls, concat, ...) and image sequences are not among them.</summary>
     const string Demuxers = "wav,w64,rf64,mp3,ogg,flac,mov,aiff,matroska,aac,ac3,eac3,dts,wv,ape,tta,tak,caf,amr,au,asf,mpc,mpc8,loas,truehd,voc,xwma,avi";

@@ -1,7 +1,7 @@
 namespace SampleCnn.Audio.Decoding;
 
 /// <summary>The ffmpeg and ffprobe executables the fallback decoder runs, and how long either may stay silent.</summary>
-public sealed record FfmpegTools(string Ffmpeg, string Ffprobe, TimeSpan StallTimeout)
+internal sealed record FfmpegTools(string Ffmpeg, string Ffprobe, TimeSpan StallTimeout)
 {
     /// <summary>The default stall limit: ffprobe must answer, and ffmpeg produce output, within this time.</summary>
     public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(30);

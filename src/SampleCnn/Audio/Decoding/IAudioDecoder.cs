@@ -1,7 +1,7 @@
 namespace SampleCnn.Audio.Decoding;
 
 /// <summary>A decoder streaming interleaved float samples in [-1, 1] at the file's own rate and channel count.</summary>
-public interface IAudioDecoder : IDisposable
+internal interface IAudioDecoder : IDisposable
 {
     int SampleRate { get; }
     int Channels { get; }

@@ -13,7 +13,7 @@ namespace SampleCnn.Audio.Decoding;
 /// the MPEG-2 rules (illegal positions, intensity scale), which put 19% of the granules of real files
 /// below 40 dB SNR against ffmpeg, and it cannot be corrected from outside its frame decoder.
 /// </summary>
-public sealed class Mp3Decoder : IAudioDecoder
+internal sealed class Mp3Decoder : IAudioDecoder
 {
     private readonly Stream stream;
     private readonly string path;

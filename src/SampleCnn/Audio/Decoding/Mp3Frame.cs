@@ -3,7 +3,7 @@ using NLayer;
 namespace SampleCnn.Audio.Decoding;
 
 /// <summary>One frame's bytes in the form NLayer's frame decoder reads (header fields and a bit reader over the payload).</summary>
-sealed class Mp3Frame(Mp3FrameHeader header, byte[] data) : IMpegFrame
+internal sealed class Mp3Frame(Mp3FrameHeader header, byte[] data) : IMpegFrame
 {
     private int offset;
     private int bitsHeld;

@@ -1,7 +1,7 @@
 namespace SampleCnn.Audio.Decoding;
 
 /// <summary>The 4-byte header of an MPEG audio frame (ISO 11172-3 / 13818-3).</summary>
-public readonly record struct Mp3FrameHeader(
+internal readonly record struct Mp3FrameHeader(
     int Version, int Layer, int BitrateIndex, int SampleRateIndex, int SampleRate, int Bitrate,
     bool Padding, bool HasCrc, int ChannelModeBits, int ModeExtension, bool Copyright, int Length)
 {

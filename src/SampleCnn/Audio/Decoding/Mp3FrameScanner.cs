@@ -10,7 +10,7 @@ namespace SampleCnn.Audio.Decoding;
 /// cut off by the end of the file is the last one. Reads the gapless information of a LAME/Xing "Info"
 /// frame the way ffmpeg applies it.
 /// </summary>
-public static class Mp3FrameScanner
+internal static class Mp3FrameScanner
 {
     /// <summary>The decoder's delay that LAME's encoder delay does not include (ffmpeg adds 528 + 1).</summary>
     public const int DecoderDelay = 529;

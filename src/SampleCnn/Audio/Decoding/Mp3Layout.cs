@@ -7,5 +7,5 @@ namespace SampleCnn.Audio.Decoding;
 /// audio ended early (a cut-off frame, junk to the end), if it did; <see cref="IntensityStereoFrames"/>
 /// counts frames that switch intensity stereo on.
 /// </summary>
-public readonly record struct Mp3Layout(Mp3FrameHeader First, long FirstFrame, int Frames, long StartSample, long EndSample,
+internal readonly record struct Mp3Layout(Mp3FrameHeader First, long FirstFrame, int Frames, long StartSample, long EndSample,
     IReadOnlyList<Mp3Gap> Gaps, AudioDamage? End, int IntensityStereoFrames);

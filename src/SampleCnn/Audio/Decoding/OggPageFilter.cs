@@ -9,7 +9,7 @@ namespace SampleCnn.Audio.Decoding;
 /// with its checksum), so that the Vorbis decoder sees a stream with packets missing but none broken.
 /// Reads one page at a time; forward only.
 /// </summary>
-sealed class OggPageFilter(Stream source) : Stream
+internal sealed class OggPageFilter(Stream source) : Stream
 {
     const int HeaderBytes = 27, MaxPage = HeaderBytes + 255 + 255 * 255;
     static readonly uint[] CrcTable = MakeCrcTable();

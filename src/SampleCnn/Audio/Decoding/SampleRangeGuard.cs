@@ -5,7 +5,7 @@ namespace SampleCnn.Audio.Decoding;
 /// full scale) is damaged data (a corrupt MP3 payload, flipped float WAV bytes), not audio. Such samples
 /// are silenced and the file counts as recovered; a file where they are the majority is refused.
 /// </summary>
-sealed class SampleRangeGuard(IAudioDecoder inner, string path) : IAudioDecoder
+internal sealed class SampleRangeGuard(IAudioDecoder inner, string path) : IAudioDecoder
 {
     public const float Limit = 4f;
 

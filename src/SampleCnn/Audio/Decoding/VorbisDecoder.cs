@@ -7,7 +7,7 @@ namespace SampleCnn.Audio.Decoding;
 /// pages were dropped, or NVorbis gives up on a damaged stream, the audio it could decode is kept and the
 /// file reported as recovered.
 /// </summary>
-public sealed class VorbisDecoder : IAudioDecoder
+internal sealed class VorbisDecoder : IAudioDecoder
 {
     private readonly VorbisReader reader;
     private readonly string path;

@@ -9,7 +9,7 @@ namespace SampleCnn.Audio.Decoding;
 /// exception type for every malformed file. Scaling matches ffmpeg's (integer / 2^(bits-1)).
 /// A data chunk cut short (a truncated file) gives the whole frames the file holds, as ffmpeg does.
 /// </summary>
-public sealed class WavDecoder : IAudioDecoder
+internal sealed class WavDecoder : IAudioDecoder
 {
     const ushort TagPcm = 1, TagFloat = 3, TagExtensible = 0xFFFE;
 

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace SampleCnn.Audio.Decoding;
 
 /// <summary>Writes mono WAV files (the synthetic generator's and the tests' output).</summary>
-public static class WavWriter
+internal static class WavWriter
 {
     /// <summary>16-bit PCM, the samples clamped to full scale.</summary>
     public static void WriteMono16(string path, ReadOnlySpan<float> samples, int sampleRate)

@@ -1,7 +1,7 @@
 namespace SampleCnn.Audio.Signal;
 
 /// <summary>Triangular mel filterbank matrix, [mels, nFft/2 + 1], mapping a power spectrum to mel bands.</summary>
-public static class MelFilterbank
+internal static class MelFilterbank
 {
     public static double HzToMel(double hz, MelScale scale) => scale switch
     {

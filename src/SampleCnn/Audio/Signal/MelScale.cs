@@ -1,7 +1,7 @@
 namespace SampleCnn.Audio.Signal;
 
 /// <summary>The two mel conventions in common use.</summary>
-public enum MelScale
+internal enum MelScale
 {
     /// <summary>Slaney's Auditory Toolbox: linear below 1 kHz, log above; triangles normalised to unit area (librosa's default).</summary>
     Slaney,

@@ -14,7 +14,7 @@ namespace SampleCnn.Audio.Signal;
 /// N input samples give ceil(N * out / in) outputs. Hand-written because the libraries we may use
 /// resample whole signals only.
 /// </summary>
-public sealed class Resampler
+internal sealed class Resampler
 {
     const int ZeroCrossings = 64;
     const double KaiserBeta = 14.769656459379492, Rolloff = 0.9475937167399596;

@@ -1,4 +1,4 @@
 namespace SampleCnn.Audio.Signal;
 
 /// <summary>One model input cut from a clip. <see cref="Padded"/>: the clip was shorter than one segment and was zero-padded.</summary>
-public sealed record Segment(int Index, long Start, float[] Samples, bool Padded);
+internal sealed record Segment(int Index, long Start, float[] Samples, bool Padded);

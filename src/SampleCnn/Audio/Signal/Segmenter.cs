@@ -1,7 +1,7 @@
 namespace SampleCnn.Audio.Signal;
 
 /// <summary>Cuts a clip into segments by a <see cref="SegmentPlan"/>, reading only as much audio as the plan needs.</summary>
-public static class Segmenter
+internal static class Segmenter
 {
     /// <summary>The segments of a waveform already in memory.</summary>
     public static IEnumerable<Segment> Cut(Waveform waveform, SegmentPlan plan)

@@ -1,7 +1,7 @@
 namespace SampleCnn.Audio.Signal;
 
 /// <summary>Mono float samples at a known rate: what every model reads.</summary>
-public sealed record Waveform(float[] Samples, int SampleRate)
+internal sealed record Waveform(float[] Samples, int SampleRate)
 {
     /// <summary>The rate the paper resamples everything to.</summary>
     public const int PaperSampleRate = 22050;

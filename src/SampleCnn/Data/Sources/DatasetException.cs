@@ -1,4 +1,4 @@
 namespace SampleCnn.Data.Sources;
 
 /// <summary>A dataset's files do not have the form its source expects; the message names the file and what is wrong.</summary>
-public sealed class DatasetException(string message) : Exception(message);
+internal sealed class DatasetException(string message) : Exception(message);

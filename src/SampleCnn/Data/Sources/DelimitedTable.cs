@@ -5,7 +5,7 @@ using CsvHelper.Configuration;
 namespace SampleCnn.Data.Sources;
 
 /// <summary>A delimited text file (CSV, TSV, quoted or not) read whole: a header and rows of fields.</summary>
-public sealed record DelimitedTable(string Path, IReadOnlyList<string> Header, IReadOnlyList<string[]> Rows)
+internal sealed record DelimitedTable(string Path, IReadOnlyList<string> Header, IReadOnlyList<string[]> Rows)
 {
     public static DelimitedTable Read(string path, string delimiter)
     {

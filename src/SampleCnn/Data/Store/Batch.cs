@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace SampleCnn.Data.Store;
 
 /// <summary>A training batch as flat arrays: <see cref="Count"/> segments of the plan's length and their clips' tag targets.</summary>
-public sealed record Batch(float[] Samples, float[] Targets, int Count, int SegmentLength, int Tags)
+internal sealed record Batch(float[] Samples, float[] Targets, int Count, int SegmentLength, int Tags)
 {
     /// <summary>Inputs [B, 1, L] and targets [B, T] on a device.</summary>
     public (Tensor Inputs, Tensor Targets) ToTensors(Device? device = null) =>

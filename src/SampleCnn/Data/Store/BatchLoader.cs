@@ -10,7 +10,7 @@ namespace SampleCnn.Data.Store;
 /// shuffled across clips by a seeded permutation, assembled on a background thread a few batches ahead.
 /// Evaluation: clip by clip with all of its segments.
 /// </summary>
-public sealed class BatchLoader(SegmentStore store, Split split, SegmentPlan plan)
+internal sealed class BatchLoader(SegmentStore store, Split split, SegmentPlan plan)
 {
     const int Prefetch = 4;
 

@@ -12,7 +12,7 @@ namespace SampleCnn.Data.Store;
 /// outside the map. Clips follow each other in the samples file (what the writer makes), so each line's
 /// offset must be where the one before ended, which also rules out overlaps and duplicated lines.
 /// </summary>
-static class StoreIndex
+internal static class StoreIndex
 {
     /// <param name="tagCount">Size of the store's vocabulary.</param>
     /// <param name="samples">Samples the samples file holds.</param>

@@ -1,7 +1,7 @@
 namespace SampleCnn.Data.Store;
 
 /// <summary>The files of a segment store folder.</summary>
-static class StoreLayout
+internal static class StoreLayout
 {
     public const string Samples = "samples.i16";
     public const string Index = "index.jsonl";
