@@ -2,7 +2,7 @@ using TorchSharp;
 
 namespace SampleCnn.Models;
 
-public static class Parameters
+internal static class Parameters
 {
     /// <summary>Trainable parameter count of a module and its children.</summary>
     public static long Count(this torch.nn.Module module) => module.parameters().Sum(p => p.numel());

@@ -14,7 +14,7 @@ namespace SampleCnn.Tagging;
 /// network scores segments in batches gathered across files, with BatchNorm folded into the convolutions
 /// and under inference mode. Results come back in the order of the files.
 /// </summary>
-public sealed class Tagger
+internal sealed class Tagger
 {
     private readonly nn.IModule<Tensor, Tensor> network;
     private readonly IReadOnlyList<string> tags;

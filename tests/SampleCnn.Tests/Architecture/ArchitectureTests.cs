@@ -27,6 +27,44 @@ public class ArchitectureTests
         Assert.Contains("ArchitectureTests.DrawsWithSpectre -> Markup.Escape", found);
     }
 
+    [Fact]
+    public void ALibraryTypeIsPublicOnlyWhenTheCliNeedsIt()
+    {
+        // Needed: what the CLI's code names, and what the public members of a needed type expose (a record's
+        // properties, a method's parameters), to a fixed point. Everything else stays internal.
+        var cli = typeof(SampleCnn.Cli.SampleCnnApp).Assembly;
+        var needed = TypeReferences.Of(cli).Select(r => r.To).Where(t => t.Assembly == Library).ToHashSet();
+        for (var grew = true; grew;)
+        {
+            var exposed = needed.SelectMany(Exposed).Where(t => t.Assembly == Library).ToList();
+            grew = exposed.Any(needed.Add);
+        }
+        // A constant leaves no trace in the CLI's IL (the compiler copies its value), so a type stating a default
+        // the CLI shows (Seeds.Default, Bootstrap.DefaultResamples) counts as needed.
+        var publicTypes = Library.GetExportedTypes().Where(t => t.DeclaringType is null && !t.GetFields().Any(f => f.IsLiteral));
+        var needless = publicTypes.Where(t => !needed.Contains(t)).Select(t => t.FullName).Order(StringComparer.Ordinal).ToList();
+        Assert.True(needless.Count == 0, $"public but not needed by the CLI: {string.Join(", ", needless)}");
+    }
+
+    /// <summary>The types a type shows through its public surface: base, interfaces, public members' signatures.</summary>
+    static IEnumerable<Type> Exposed(Type type)
+    {
+        const BindingFlags surface = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        IEnumerable<Type> Parts(Type t) => t.HasElementType ? Parts(t.GetElementType()!)
+            : t.IsGenericType ? t.GetGenericArguments().SelectMany(Parts).Prepend(t) : [t];
+        var shown = new List<Type>();
+        if (type.BaseType is { } b) shown.Add(b);
+        shown.AddRange(type.GetInterfaces());
+        shown.AddRange(type.GetFields(surface).Select(f => f.FieldType));
+        shown.AddRange(type.GetProperties(surface).Select(p => p.PropertyType));
+        foreach (var method in type.GetMethods(surface).Cast<MethodBase>().Concat(type.GetConstructors(surface)))
+        {
+            if (method is MethodInfo m) shown.Add(m.ReturnType);
+            shown.AddRange(method.GetParameters().Select(p => p.ParameterType));
+        }
+        return shown.SelectMany(Parts);
+    }
+
     // Never run: the scan above reads their IL.
     static void WritesToTheConsole() => Console.Error.WriteLine();
     static string DrawsWithSpectre(string text) => Spectre.Console.Markup.Escape(text);
