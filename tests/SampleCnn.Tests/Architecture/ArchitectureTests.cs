@@ -65,6 +65,23 @@ public class ArchitectureTests
         return shown.SelectMany(Parts);
     }
 
+    [Fact]
+    public void TheReadmeLayoutNamesEveryFolderOfTheLibrary()
+    {
+        var root = RepositoryRoot();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        var layout = readme[readme.IndexOf("## Layout", StringComparison.Ordinal)..];
+        layout = layout[..layout.IndexOf("```", layout.IndexOf("```", StringComparison.Ordinal) + 3, StringComparison.Ordinal)];
+        // Lines of the library's block name a folder first ("  Audio/Decoding/   what it holds").
+        var named = System.Text.RegularExpressions.Regex.Matches(layout, @"^  ([A-Z][A-Za-z/]+)/ ", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value).ToHashSet();
+        var source = Path.Combine(root, "src", "SampleCnn");
+        var folders = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(source, Path.GetDirectoryName(f)!).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(d => d != "." && d.Split('/')[0] is not ("bin" or "obj")).ToHashSet();
+        Assert.Equal(folders.Order(StringComparer.Ordinal), named.Order(StringComparer.Ordinal));
+    }
+
     // Never run: the scan above reads their IL.
     static void WritesToTheConsole() => Console.Error.WriteLine();
     static string DrawsWithSpectre(string text) => Spectre.Console.Markup.Escape(text);
