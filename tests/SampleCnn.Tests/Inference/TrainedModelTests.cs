@@ -1,5 +1,6 @@
 using SampleCnn.Inference;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using SampleCnn.Runs;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Tagging;
@@ -97,6 +98,10 @@ public sealed class TrainedModelTests : IDisposable
             Assert.Null(opened.Cnn);
             Assert.Equal(6, Scores(opened.Network, 729).Length);
         }
+        using (var at16k = TrainedModel.Open(TorchScript, new ModelOpenOptions(TagsFile: tags, SegmentSamples: 729, SampleRate: 16000), CPU))
+            Assert.Equal($"{TorchScript}: TorchScript, 3 tags, 729-sample segments at 16000 Hz", at16k.Info.Description);
+        var rate = Assert.Throws<OptionException>(() => TrainedModel.Open(TorchScript, new ModelOpenOptions(TagsFile: tags, SegmentSamples: 729, SampleRate: 0), CPU));
+        Assert.Equal(nameof(ModelOpenOptions.SampleRate), rate.Option);
         var bare = Assert.Throws<ArgumentException>(() => TrainedModel.Open(TorchScript, new ModelOpenOptions(TagsFile: tags), CPU));
         Assert.StartsWith($"{TorchScript}: a TorchScript model carries no tags or segment length", bare.Message);
 
