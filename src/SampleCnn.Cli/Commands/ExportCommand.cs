@@ -25,7 +25,7 @@ internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportComman
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var exported = ModelExport.ToPyTorch(settings.Model, new ModelOpenOptions(settings.Checkpoint), settings.PyTorch);
-        console.MarkupLineInterpolated($"wrote {settings.PyTorch}: {exported.Spec} with {exported.TagCount} tags, epoch {exported.Epoch} (load it with the module in bench/reference.py)");
+        console.MarkupLineInterpolated($"wrote {settings.PyTorch}: {exported.Spec} with {exported.TagCount} tags at {exported.SampleRate} Hz, epoch {exported.Epoch} (load it with the module in bench/reference.py; the file holds weights only: feed it audio at {exported.SampleRate} Hz)");
         return 0;
     }
 }

@@ -17,8 +17,13 @@ internal class PrepareSettings : CommandSettings
     public int Workers { get; init; }
 
     [CommandOption("--max-seconds <S>")]
-    [Description("Audio kept from the start of each clip; 0 keeps whole files. Default: the paper's 640,512 samples (29.05 s).")]
+    [Description("Audio kept from the start of each clip; 0 keeps whole files. Default: the paper's 29.05 s (640,512 samples at 22050 Hz).")]
     public double? MaxSeconds { get; init; }
+
+    [CommandOption("--sample-rate <HZ>")]
+    [Description("Rate the audio is decoded and resampled to: the rate of the model that will train or be evaluated on the store (Won et al.'s checkpoints: 16000).")]
+    [DefaultValue(PrepareOptions.DefaultSampleRate)]
+    public int SampleRate { get; init; } = PrepareOptions.DefaultSampleRate;
 
     public override ValidationResult Validate() =>
         string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out STORE is required")
@@ -27,12 +32,5 @@ internal class PrepareSettings : CommandSettings
         : ValidationResult.Success();
 
     /// <summary>The library's defaults, with what was given.</summary>
-    public PrepareOptions Options
-    {
-        get
-        {
-            var options = new PrepareOptions(Workers: Workers);
-            return MaxSeconds is { } seconds ? options with { MaxClipSamples = seconds == 0 ? null : (long)(seconds * options.SampleRate) } : options;
-        }
-    }
+    public PrepareOptions Options => PrepareOptions.At(SampleRate, MaxSeconds, Workers);
 }

@@ -12,7 +12,7 @@ internal sealed class SummaryCommand(IAnsiConsole console) : Command<SummaryComm
     public sealed class Settings : CommandSettings
     {
         [CommandOption("-m|--model <SPEC>")]
-        [Description("Model spec: 3^9, 2^14, frame:729, mel:729, se:3^9, rese2-multi:3^9, ...")]
+        [Description("Model spec: 3^9, 2^14, frame:729, mel:729, se:3^9, rese2-multi:3^9, ...; @R for a sample rate other than 22050 Hz (3^9@16000).")]
         [DefaultValue(ModelSpec.PaperBest)]
         public string Model { get; init; } = ModelSpec.PaperBest;
 
@@ -37,7 +37,7 @@ internal sealed class SummaryCommand(IAnsiConsole console) : Command<SummaryComm
         var spec = summary.Spec;
         console.MarkupLineInterpolated($"[bold]{spec}[/] with {summary.Tags} tags");
         console.Write(table);
-        console.MarkupLineInterpolated($"input: {N(spec.InputSamples)} samples = {spec.InputMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms at {ModelSpec.SampleRate} Hz");
+        console.MarkupLineInterpolated($"input: {N(spec.InputSamples)} samples = {spec.InputMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms at {spec.SampleRate} Hz");
         console.MarkupLineInterpolated($"parameters: {N(summary.Parameters)}");
         console.MarkupLineInterpolated($"multiply-accumulates per segment: {N(summary.MultiplyAccumulates)}");
         console.MarkupLine("[grey]every conv and hidden dense layer is followed by BatchNorm + ReLU[/]");

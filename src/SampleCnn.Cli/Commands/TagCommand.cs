@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using SampleCnn.Cli.Views;
 using SampleCnn.Inference;
+using SampleCnn.Models;
 using SampleCnn.Tagging;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -28,8 +29,12 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [CommandOption("--tags <FILE>")] [Description("With a TorchScript --model: its tags, one per line in output order.")]
         public string? TagsFile { get; init; }
 
-        [CommandOption("--segment-samples <N>")] [Description("With a TorchScript --model: its input length in samples at 22050 Hz.")]
+        [CommandOption("--segment-samples <N>")] [Description("With a TorchScript --model: its input length in samples at its --sample-rate.")]
         public int? SegmentSamples { get; init; }
+
+        [CommandOption("--sample-rate <HZ>")] [Description("With a TorchScript --model: the rate it reads audio at (other models carry theirs).")]
+        [DefaultValue(ModelSpec.DefaultSampleRate)]
+        public int SampleRate { get; init; } = ModelSpec.DefaultSampleRate;
 
         [CommandOption("--batch-size <N>")] [DefaultValue(TaggerOptions.DefaultBatchSize)] public int BatchSize { get; init; } = TaggerOptions.DefaultBatchSize;
         [CommandOption("--precision <P>")] [Description("fp32 or bf16.")] [DefaultValue("fp32")] public string Precision { get; init; } = "fp32";
@@ -49,7 +54,7 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
     {
         var device = settings.Apply();
         var options = new TaggerOptions(settings.Segments == 0 ? null : settings.Segments, settings.BatchSize, settings.Precision == "bf16");
-        using var session = TaggingSession.Open(settings.Inputs, settings.Model, settings.OpenOptions with { TagsFile = settings.TagsFile, SegmentSamples = settings.SegmentSamples },
+        using var session = TaggingSession.Open(settings.Inputs, settings.Model, settings.OpenOptions with { TagsFile = settings.TagsFile, SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate },
             options, settings.TaggramOut, device);
         var files = session.Files;
         bool machine = settings.Json || settings.Csv;

@@ -18,7 +18,7 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.
         [CommandOption("--run <DIR>")] [Description("Run folder: config, metrics.csv, TensorBoard events, best and last checkpoints.")]
         public string Run { get; init; } = "";
 
-        [CommandOption("-m|--model <SPEC>")] [Description("Model spec (3^9, frame:729, mel:729, se:3^9, ...).")] [DefaultValue(TrainingOptions.DefaultModel)]
+        [CommandOption("-m|--model <SPEC>")] [Description("Model spec (3^9, frame:729, mel:729, se:3^9, ...); @R for a sample rate other than 22050 Hz (3^9@16000), which must be the store's.")] [DefaultValue(TrainingOptions.DefaultModel)]
         public string Model { get; init; } = TrainingOptions.DefaultModel;
 
         [CommandOption("--resume")] [Description("Continue the run in --run from its last checkpoint (its config wins, --threads included).")]

@@ -22,6 +22,7 @@ public static class Evaluator
         int resamples = Bootstrap.DefaultResamples, int seed = Seeds.Default, CancellationToken cancel = default)
     {
         store.Vocabulary.RequireSame(modelTags, store.Folder, "model's");
+        store.RequireSampleRate(model.Spec);
         var length = (int)model.Spec.InputSamples;
         var plan = new SegmentPlan(length, segmentsPerClip, hop ?? length);
         var loader = new BatchLoader(store, split, plan);

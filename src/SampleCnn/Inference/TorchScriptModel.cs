@@ -4,8 +4,8 @@ namespace SampleCnn.Inference;
 
 /// <summary>
 /// A tagger scripted in PyTorch (torch.jit.script or trace, then save): it must map [batch, 1, samples]
-/// waveforms at 22050 Hz to [batch, tags] sigmoid scores. TorchScript carries no tag names or segment
-/// length, so those come with it: a text file of tags (<see cref="TagsFile"/>), and the length.
+/// waveforms to [batch, tags] sigmoid scores. TorchScript carries no tag names, segment length or sample rate,
+/// so those come with it: a text file of tags (<see cref="TagsFile"/>), the length and the rate (22050 Hz unless given).
 /// </summary>
 public static class TorchScriptModel
 {

@@ -1,4 +1,5 @@
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using SampleCnn.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,6 +11,8 @@ namespace SampleCnn.Inference;
 /// checkpoint, a PyTorch state_dict (with its spec and tags given) or TorchScript (with its tags and segment
 /// length given). The kind follows the path: a folder is a run, .pt/.ts/.torchscript is TorchScript, .pth/.bin
 /// is a state_dict, anything else a checkpoint. The network is in eval mode on the device it was opened on.
+/// The sample rate the model reads audio at is its spec's (a checkpoint records the spec; a state_dict's is given),
+/// or, for TorchScript, the one given.
 /// </summary>
 internal sealed class TrainedModel : IDisposable
 {
@@ -55,8 +58,10 @@ internal sealed class TrainedModel : IDisposable
     {
         if (options.TagsFile is null || options.SegmentSamples is not > 0)
             throw new ArgumentException($"{file}: a TorchScript model carries no tags or segment length; give its tags file and its segment length in samples");
+        if (options.SampleRate is < ModelSpec.MinSampleRate or > ModelSpec.MaxSampleRate)
+            throw new OptionException(nameof(options.SampleRate), "sample rate", options.SampleRate, $"must be {ModelSpec.MinSampleRate} to {ModelSpec.MaxSampleRate} Hz");
         var (network, tags) = TorchScriptModel.Load(file, options.TagsFile, device);
-        return new TrainedModel(new ModelInfo(ModelKind.TorchScript, file, "TorchScript", tags.Length, options.SegmentSamples.Value, null), tags, network, null);
+        return new TrainedModel(new ModelInfo(ModelKind.TorchScript, file, "TorchScript", tags.Length, options.SegmentSamples.Value, null, options.SampleRate), tags, network, null);
     }
 
     static TrainedModel OpenStateDict(string file, ModelOpenOptions options, Device device)
@@ -80,7 +85,7 @@ internal sealed class TrainedModel : IDisposable
     }
 
     static TrainedModel Ours(ModelKind kind, string file, TaggingCnn model, string[] tags, int? epoch) =>
-        new(new ModelInfo(kind, file, model.Spec.ToString(), tags.Length, (int)model.Spec.InputSamples, epoch), tags, model, model);
+        new(new ModelInfo(kind, file, model.Spec.ToString(), tags.Length, (int)model.Spec.InputSamples, epoch, model.Spec.SampleRate), tags, model, model);
 
     public void Dispose() => (Network as IDisposable)?.Dispose();
 }

@@ -6,7 +6,8 @@ namespace SampleCnn.Models;
 
 /// <summary>
 /// One model of the paper's family, named by a short text used everywhere (CLI, run folders, tables):
-/// <c>3^9</c>, <c>frame:729</c>, <c>mel:729</c>, <c>se:3^9</c>, <c>rese2-multi:3^9</c>.
+/// <c>3^9</c>, <c>frame:729</c>, <c>mel:729</c>, <c>se:3^9</c>, <c>rese2-multi:3^9</c>; a suffix <c>@R</c>
+/// (<c>3^9@16000</c>) gives a sample rate other than the paper's 22,050 Hz, which a text without it means.
 /// Input samples = <see cref="Hop"/> x <see cref="M"/>^<see cref="Modules"/>, so the last pooled map has length 1.
 /// </summary>
 /// <param name="FrontEnd">Strided conv on samples, or mel spectrogram.</param>
@@ -22,8 +23,14 @@ public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Fi
     /// <summary>The paper's best model, the default wherever a model is chosen.</summary>
     public const string PaperBest = "3^9";
 
-    /// <summary>The rate every model of this family is defined at.</summary>
-    public const int SampleRate = Waveform.PaperSampleRate;
+    /// <summary>The paper's rate: a spec's unless it says otherwise (every text and file from before rates were recorded).</summary>
+    public const int DefaultSampleRate = Waveform.PaperSampleRate;
+
+    /// <summary>Lowest and highest rates a spec accepts.</summary>
+    public const int MinSampleRate = 1000, MaxSampleRate = 384_000;
+
+    /// <summary>The rate the model reads audio at: every verb decodes and resamples to it (Won et al.'s checkpoints: 16,000).</summary>
+    public int SampleRate { get; init; } = DefaultSampleRate;
 
     /// <summary>Mel bins of the mel front end (the paper's 128).</summary>
     public const int MelBins = 128;
@@ -35,12 +42,12 @@ public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Fi
     public const string ValidForms =
         "valid forms: m^n (m = 2..5, e.g. 3^9, 2^14, 4^7, 5^6); frame:F (F = 3^k, 3..19683, e.g. frame:729); " +
         "mel:F or mel:F/H (window F, hop H = 3^k, e.g. mel:729); prefixes se:, rese2:, multi:, se-multi:, rese2-multi: " +
-        "(e.g. se:3^9, rese2-multi:3^9)";
+        "(e.g. se:3^9, rese2-multi:3^9); a suffix @R sets the sample rate in Hz (default 22050, e.g. 3^9@16000)";
 
     /// <summary>The number of samples the model reads at once: one segment.</summary>
     public long InputSamples => Hop * (long)Math.Pow(M, Modules);
 
-    /// <summary>Segment duration in milliseconds at <see cref="SampleRate"/>.</summary>
+    /// <summary>Segment duration in milliseconds at the model's <see cref="SampleRate"/>.</summary>
     public double InputMilliseconds => InputSamples * 1000.0 / SampleRate;
 
     /// <summary>Channels of the front end's output: 128 filters, or one per mel bin.</summary>
@@ -59,8 +66,12 @@ public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Fi
     /// <summary>Parses a spec; throws <see cref="ModelSpecException"/> naming the text and the valid forms.</summary>
     public static ModelSpec Parse(string text)
     {
-        var spec = TryParseCore(text.Trim().ToLowerInvariant());
-        return spec ?? throw new ModelSpecException($"unknown model spec '{text}'; {ValidForms}");
+        var core = text.Trim().ToLowerInvariant();
+        var at = core.LastIndexOf('@');
+        int rate = DefaultSampleRate;
+        var spec = at < 0 ? TryParseCore(core)
+            : TryInt(core[(at + 1)..], out rate) && rate is >= MinSampleRate and <= MaxSampleRate ? TryParseCore(core[..at]) : null;
+        return spec is null ? throw new ModelSpecException($"unknown model spec '{text}'; {ValidForms}") : spec with { SampleRate = rate };
     }
 
     static ModelSpec? TryParseCore(string text)
@@ -130,6 +141,6 @@ public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Fi
             (BlockKind.ReSe2, false) => "rese2:",
             _ => "rese2-multi:",
         };
-        return prefix + core;
+        return prefix + core + (SampleRate == DefaultSampleRate ? "" : FormattableString.Invariant($"@{SampleRate}"));
     }
 }

@@ -32,7 +32,7 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
         BatchNorm = batchNorm ?? BatchNormSettings.PyTorch;
         BatchNorm.Validate();
         frontEnd = spec.FrontEnd == FrontEndKind.Mel
-            ? new MelFrontEnd(spec.Filter, spec.Hop, ModelSpec.MelBins, ModelSpec.SampleRate, batchNorm: BatchNorm)
+            ? new MelFrontEnd(spec.Filter, spec.Hop, ModelSpec.MelBins, spec.SampleRate, batchNorm: BatchNorm)
             : new WaveformFrontEnd(spec.Filter, spec.FrontEndChannels, BatchNorm);
         blocks = nn.ModuleList<nn.Module<Tensor, Tensor>>();
         for (int i = 1; i <= spec.Modules; i++)

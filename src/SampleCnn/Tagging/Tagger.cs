@@ -23,15 +23,17 @@ internal sealed class Tagger
 
     /// <param name="model">A trained model; it is switched to eval mode and folded.</param>
     public Tagger(TaggingCnn model, IReadOnlyList<string> tags, Device device, TaggerOptions? options = null)
-        : this(Prepare(model), (int)model.Spec.InputSamples, tags, device, options)
+        : this(Prepare(model), (int)model.Spec.InputSamples, model.Spec.SampleRate, tags, device, options)
     {
     }
 
     /// <param name="network">Any module mapping [batch, 1, segmentSamples] waveforms to [batch, tags] sigmoid scores (e.g. TorchScript).</param>
-    public Tagger(nn.IModule<Tensor, Tensor> network, int segmentSamples, IReadOnlyList<string> tags, Device device, TaggerOptions? options = null)
+    /// <param name="sampleRate">The rate the network reads audio at: every file is decoded and resampled to it.</param>
+    public Tagger(nn.IModule<Tensor, Tensor> network, int segmentSamples, int sampleRate, IReadOnlyList<string> tags, Device device, TaggerOptions? options = null)
     {
         this.network = network;
         SegmentSamples = segmentSamples;
+        SampleRate = sampleRate;
         this.tags = tags;
         this.device = device;
         this.options = options ?? new TaggerOptions();
@@ -51,6 +53,8 @@ internal sealed class Tagger
     }
 
     public int SegmentSamples { get; }
+
+    public int SampleRate { get; }
 
     abstract record Item(int File);
     sealed record Piece(int File, float[] Samples) : Item(File);
@@ -115,7 +119,7 @@ internal sealed class Tagger
                 string? error = null, recovered = null;
                 try
                 {
-                    using var reader = new AudioReader(files[f], ModelSpec.SampleRate, cancel);
+                    using var reader = new AudioReader(files[f], SampleRate, cancel);
                     foreach (var segment in Segmenter.Cut(reader.Read, plan))
                     {
                         queue.Add(new Piece(f, segment.Samples), cancel);
@@ -164,6 +168,6 @@ internal sealed class Tagger
         for (int s = 0; s < segments; s++)
             for (int j = 0; j < t; j++) clip[j] += file.Scores[s * t + j] / segments;
         return new FileTags(file.Path, tags, clip, file.Error is null ? file.Scores.ToArray() : [], segments,
-            (double)plan.Length / ModelSpec.SampleRate, (double)plan.Hop / ModelSpec.SampleRate, file.Padded, file.Error, file.Recovered);
+            (double)plan.Length / SampleRate, (double)plan.Hop / SampleRate, file.Padded, file.Error, file.Recovered);
     }
 }

@@ -32,7 +32,7 @@ public sealed class TaggingSession : IDisposable
         {
             var tagger = model.Cnn is { } cnn
                 ? new Tagger(cnn, model.Tags, device, options)
-                : new Tagger(model.Network, model.Info.SegmentSamples, model.Tags, device, options);
+                : new Tagger(model.Network, model.Info.SegmentSamples, model.Info.SampleRate, model.Tags, device, options);
             return new TaggingSession(files, model, tagger, taggram);
         }
         catch

@@ -32,9 +32,11 @@ public static class Trainer
             options = saved with { MaxEpochs = options.MaxEpochs ?? saved.MaxEpochs, MaxMinutes = options.MaxMinutes, CheckpointMinutes = options.CheckpointMinutes };
             if (options.Threads is { } threads) set_num_threads(threads);
             spec = ModelSpec.Parse(options.Model);
+            store.RequireSampleRate(spec);
         }
         else
         {
+            store.RequireSampleRate(spec);
             if (run.WasStarted) throw new RunStartedException(run.Path, nameof(resume));
             if (!run.IsEmpty) throw new IOException($"{run.Path}: the run folder is not empty; use another folder");
             options = options with

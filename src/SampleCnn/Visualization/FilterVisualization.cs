@@ -29,7 +29,7 @@ public static class FilterVisualization
             var ascent = FilterAscent.Run(model, layer, options, device,
                 progress is null ? null : s => progress.Report(new AscentStep(layer, filters, s, options.Steps)), cancel);
             progress?.Report(new AscentStep(layer, filters, options.Steps, options.Steps));
-            var spectra = FilterSpectra.OfInputs(ascent.Inputs, ModelSpec.SampleRate);
+            var spectra = FilterSpectra.OfInputs(ascent.Inputs, model.Spec.SampleRate);
             var stem = Path.Combine(folder, $"layer{layer}");
             FilterPictures.WriteSpectra(stem + "-spectra.png", spectra, $"{spec}, layer {layer}: spectra of the inputs that excite each filter");
             FilterPictures.WriteWaveforms(stem + "-waveforms.png", ascent.Inputs, 16, $"{spec}, layer {layer}: first filters' inputs");
@@ -37,7 +37,7 @@ public static class FilterVisualization
             var written = new List<string> { stem + "-spectra.png", stem + "-waveforms.png", stem + "-peaks.csv" };
             if (layer == 1 && model.FirstLayerWeights() is { } weights)
             {
-                var responses = FilterSpectra.OfResponses(weights, ModelSpec.SampleRate, options.InputSamples);
+                var responses = FilterSpectra.OfResponses(weights, model.Spec.SampleRate, options.InputSamples);
                 FilterPictures.WriteSpectra(stem + "-responses.png", responses, $"{spec}, layer 1: frequency responses of the {weights.GetLength(1)}-tap filters");
                 written.Add(stem + "-responses.png");
             }

@@ -3,6 +3,7 @@ using SampleCnn.Cli.Commands;
 using SampleCnn.Data.Sources;
 using SampleCnn.Data.Store;
 using SampleCnn.Evaluation;
+using SampleCnn.Inference;
 using SampleCnn.Models;
 using SampleCnn.Platform;
 using SampleCnn.Runs;
@@ -59,6 +60,8 @@ public class DefaultsTests
         Assert.Equal(new PrepareOptions(), Bind<PrepareMtatCommand.Settings>("--root", "r", "--out", "o").Options);
         Assert.Null(Bind<PrepareMtatCommand.Settings>("--root", "r", "--out", "o", "--max-seconds", "0").Options.MaxClipSamples);
         Assert.Equal(22050, Bind<PrepareMtatCommand.Settings>("--root", "r", "--out", "o", "--max-seconds", "1").Options.MaxClipSamples);
+        Assert.Equal(PrepareOptions.At(16000), Bind<PrepareMtatCommand.Settings>("--root", "r", "--out", "o", "--sample-rate", "16000").Options);
+        Assert.Equal(new ModelOpenOptions().SampleRate, Bind<TagCommand.Settings>("a.wav", "--model", "m").SampleRate);
         Assert.Equal(TagVocabulary.PaperTagCount, Bind<PrepareMsdCommand.Settings>("--tags", "t", "--split", "s", "--audio", "a", "--out", "o").Top);
 
         Assert.Equal(new TaggerOptions().BatchSize, Bind<TagCommand.Settings>("a.wav", "--model", "m").BatchSize);

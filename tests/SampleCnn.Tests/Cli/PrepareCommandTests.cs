@@ -43,6 +43,25 @@ public class PrepareCommandTests
         Assert.Contains("broken.mp3: not an MP3 file (no MPEG audio frames)", output);
     }
 
+    [Fact]
+    public void PrepareAtAnotherSampleRateRecordsItAndInspectShowsIt()
+    {
+        using var scratch = new Fixtures.Scratch();
+        File.Copy(Fixtures.PathOf("vorbis-mono-22k.ogg"), Path.Combine(scratch.Folder, "b.ogg"));
+        var annotations = scratch.Write("tags.csv", "file,tags,split\nb.ogg,jazz,test\n"u8.ToArray());
+        var store = Path.Combine(scratch.Folder, "store");
+        var (code, output, _) = Run("prepare", "csv", "--annotations", annotations, "--audio", scratch.Folder, "--out", store, "--sample-rate", "16000");
+        Assert.Equal(0, code);
+        Assert.Contains("at 16000 Hz", output);
+        var (inspectCode, inspected, _) = Run("inspect", store);
+        Assert.Equal(0, inspectCode);
+        Assert.Contains("at 16000 Hz", inspected);
+
+        var (badCode, _, error) = Run("prepare", "csv", "--annotations", annotations, "--audio", scratch.Folder, "--out", Path.Combine(scratch.Folder, "other"), "--sample-rate", "100");
+        Assert.Equal(SampleCnnApp.UsageError, badCode);
+        Assert.Equal("samplecnn: --sample-rate 100: must be 1000 to 384000 Hz", error.TrimEnd());
+    }
+
     [Theory]
     [InlineData("inspect", "/no/such/store", "/no/such/store: store folder not found")]
     [InlineData("prepare", "mtat", "--root", "/no/such/mtat", "--out", "/tmp/x", "/no/such/mtat/annotations_final.csv: file not found")]

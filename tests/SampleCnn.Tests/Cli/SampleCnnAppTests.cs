@@ -29,6 +29,15 @@ public class SampleCnnAppTests
     }
 
     [Fact]
+    public void SummaryPrintsTheModelsSampleRate()
+    {
+        var (code, output, _) = Run("summary", "--model", "3^9@16000");
+        Assert.Equal(0, code);
+        Assert.Contains("3^9@16000 with 50 tags", output);
+        Assert.Contains("input: 59,049 samples = 3691 ms at 16000 Hz", output);
+    }
+
+    [Fact]
     public void HelpListsTheVerbs()
     {
         var (code, output, _) = Run("--help");

@@ -35,6 +35,7 @@ public class TrainCommandTests
         (code, output, error) = Run("export", "--model", run, "--checkpoint", "last", "--pytorch", pth);
         Assert.True(code == 0, error);
         Assert.True(new FileInfo(pth).Length > 100_000);
+        Assert.Contains("at 22050 Hz, epoch", output); // a state_dict holds no rate: export says it
 
         // A new run starting from the exported state_dict holds exactly those weights before training.
         var (exported, _) = Checkpoint.LoadModel(Path.Combine(run, "last.ckpt"));

@@ -1,5 +1,6 @@
 using SampleCnn.Inference;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using SampleCnn.Runs;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Tagging;
@@ -39,8 +40,8 @@ public sealed class TrainedModelTests : IDisposable
             Checkpoint.Save(run.Last, new TrainingState("3^4", ["a", "b", "c", "d"], 0.5, 3, 0, 0.5, 0, null), model, optim.SGD(model.parameters(), 0.01));
 
             using var best = TrainedModel.Open(scratch.Folder, new ModelOpenOptions(), CPU);
-            Assert.Equal(new ModelInfo(ModelKind.Checkpoint, run.Best, "3^4", 4, 243, 1), best.Info);
-            Assert.Equal($"{run.Best}: SampleCnn checkpoint, 3^4, 4 tags, epoch 1", best.Info.Description);
+            Assert.Equal(new ModelInfo(ModelKind.Checkpoint, run.Best, "3^4", 4, 243, 1, 22050), best.Info);
+            Assert.Equal($"{run.Best}: SampleCnn checkpoint, 3^4, 4 tags, 22050 Hz, epoch 1", best.Info.Description);
             Assert.Equal(["a", "b", "c", "d"], best.Tags);
             Assert.Same(best.Cnn, best.Network);
             Assert.Equal(Scores(model, 243), Scores(best.Network, 243));
@@ -64,8 +65,8 @@ public sealed class TrainedModelTests : IDisposable
         var tags = TagsFile("bright", "dark", "loud");
 
         using var opened = TrainedModel.Open(pth, new ModelOpenOptions(Spec: "3^4", TagsFile: tags), CPU);
-        Assert.Equal(new ModelInfo(ModelKind.StateDict, pth, "3^4", 3, 243, null), opened.Info);
-        Assert.Equal($"{pth}: PyTorch state_dict, 3^4, 3 tags", opened.Info.Description);
+        Assert.Equal(new ModelInfo(ModelKind.StateDict, pth, "3^4", 3, 243, null, 22050), opened.Info);
+        Assert.Equal($"{pth}: PyTorch state_dict, 3^4, 3 tags, 22050 Hz", opened.Info.Description);
         Assert.Equal(["bright", "dark", "loud"], opened.Tags);
         Assert.Equal(Scores(source, 243), Scores(opened.Network, 243));
 
@@ -92,11 +93,15 @@ public sealed class TrainedModelTests : IDisposable
         var tags = TagsFile("bright", "dark", "loud");
         using (var opened = TrainedModel.Open(TorchScript, new ModelOpenOptions(TagsFile: tags, SegmentSamples: 729), CPU))
         {
-            Assert.Equal(new ModelInfo(ModelKind.TorchScript, TorchScript, "TorchScript", 3, 729, null), opened.Info);
-            Assert.Equal($"{TorchScript}: TorchScript, 3 tags, 729-sample segments", opened.Info.Description);
+            Assert.Equal(new ModelInfo(ModelKind.TorchScript, TorchScript, "TorchScript", 3, 729, null, 22050), opened.Info);
+            Assert.Equal($"{TorchScript}: TorchScript, 3 tags, 729-sample segments at 22050 Hz", opened.Info.Description);
             Assert.Null(opened.Cnn);
             Assert.Equal(6, Scores(opened.Network, 729).Length);
         }
+        using (var at16k = TrainedModel.Open(TorchScript, new ModelOpenOptions(TagsFile: tags, SegmentSamples: 729, SampleRate: 16000), CPU))
+            Assert.Equal($"{TorchScript}: TorchScript, 3 tags, 729-sample segments at 16000 Hz", at16k.Info.Description);
+        var rate = Assert.Throws<OptionException>(() => TrainedModel.Open(TorchScript, new ModelOpenOptions(TagsFile: tags, SegmentSamples: 729, SampleRate: 0), CPU));
+        Assert.Equal(nameof(ModelOpenOptions.SampleRate), rate.Option);
         var bare = Assert.Throws<ArgumentException>(() => TrainedModel.Open(TorchScript, new ModelOpenOptions(TagsFile: tags), CPU));
         Assert.StartsWith($"{TorchScript}: a TorchScript model carries no tags or segment length", bare.Message);
 
@@ -124,7 +129,7 @@ public sealed class TrainedModelTests : IDisposable
         {
             var pth = Path.Combine(scratch.Folder, "tiny.pth");
             var exported = ModelExport.ToPyTorch(checkpoint, new ModelOpenOptions(), pth);
-            Assert.Equal(new ModelInfo(ModelKind.Checkpoint, checkpoint, "3^4", 4, 243, 1), exported);
+            Assert.Equal(new ModelInfo(ModelKind.Checkpoint, checkpoint, "3^4", 4, 243, 1, 22050), exported);
             using var reopened = TrainedModel.Open(pth, new ModelOpenOptions(Spec: "3^4", TagsFile: TagsFile("a", "b", "c", "d")), CPU);
             Assert.Equal(Scores(model, 243), Scores(reopened.Network, 243));
         }

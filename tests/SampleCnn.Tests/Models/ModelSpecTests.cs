@@ -41,6 +41,9 @@ public class ModelSpecTests
     [InlineData("se-multi:5^6")]
     [InlineData("rese2-multi:3^9")]
     [InlineData("se:frame:243")]
+    [InlineData("3^9@16000")]
+    [InlineData("se:3^9@16000")]
+    [InlineData("mel:729@44100")]
     public void CanonicalTextRoundTrips(string text)
     {
         var spec = ModelSpec.Parse(text);
@@ -71,6 +74,12 @@ public class ModelSpecTests
     [InlineData("se:se:3^9")]
     [InlineData("multi:3^2")]
     [InlineData("vgg")]
+    [InlineData("3^9@")]
+    [InlineData("3^9@16k")]
+    [InlineData("3^9@999")]
+    [InlineData("3^9@400000")]
+    [InlineData("@16000")]
+    [InlineData("3^9@16000@16000")]
     public void InvalidSpecsNameTheTextAndTheValidForms(string text)
     {
         var error = Assert.Throws<ModelSpecException>(() => ModelSpec.Parse(text));
@@ -85,5 +94,24 @@ public class ModelSpecTests
         var spec = ModelSpec.Parse("3^9");
         Assert.Equal(new[] { 128, 128, 256, 256, 256, 256, 256, 256, 512 },
             Enumerable.Range(1, 9).Select(spec.ModuleChannels));
+    }
+
+    [Fact]
+    public void ASpecWithoutARateIsThePapers22050Hz()
+    {
+        Assert.Equal(22050, ModelSpec.Parse("3^9").SampleRate);
+        Assert.Equal(ModelSpec.Parse("3^9"), ModelSpec.Parse("3^9@22050"));
+        Assert.Equal("3^9", ModelSpec.Parse("3^9@22050").ToString());
+    }
+
+    [Fact]
+    public void ARateSuffixSetsTheRateAndTheInputDuration()
+    {
+        var spec = ModelSpec.Parse("se:3^9@16000");
+        Assert.Equal(16000, spec.SampleRate);
+        Assert.Equal((BlockKind.SqueezeExcite, 59049L), (spec.Block, spec.InputSamples));
+        Assert.Equal(3691, Math.Round(spec.InputMilliseconds)); // Won et al.'s 3.69 s
+        Assert.NotEqual(ModelSpec.Parse("se:3^9"), spec);
+        Assert.Equal(spec, ModelSpec.Parse("se:3^9") with { SampleRate = 16000 });
     }
 }

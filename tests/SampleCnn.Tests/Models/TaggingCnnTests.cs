@@ -134,7 +134,7 @@ public class TaggingCnnTests
     [Fact]
     public void MelFrontEndPlacesEnergyInTheRightFrameAndBand()
     {
-        const int window = 729, frames = 81, sampleRate = ModelSpec.SampleRate;
+        const int window = 729, frames = 81, sampleRate = ModelSpec.DefaultSampleRate;
         using var front = new MelFrontEnd(window, window, ModelSpec.MelBins, sampleRate);
         front.eval();
         using var noGrad = no_grad();

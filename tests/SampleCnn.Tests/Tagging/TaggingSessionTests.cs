@@ -55,7 +55,7 @@ public sealed class TaggingSessionTests : IDisposable
         var folder = Path.Combine(scratch.Folder, "taggrams");
         using (var session = TaggingSession.Open([Path.Combine(scratch.Folder, "music")], checkpoint, new ModelOpenOptions(), new TaggerOptions(), folder, CPU))
         {
-            Assert.Equal($"{checkpoint}: SampleCnn checkpoint, 3^4, 4 tags, epoch 1", session.Model.Description);
+            Assert.Equal($"{checkpoint}: SampleCnn checkpoint, 3^4, 4 tags, 22050 Hz, epoch 1", session.Model.Description);
             Assert.Equal(["a", "b", "c", "d"], session.Tags);
             Assert.Equal([a, b], session.Run().Select(r => r.Path));
         }
@@ -75,7 +75,7 @@ public sealed class TaggingSessionTests : IDisposable
         var file = Fixtures.PathOf("mtat-like-16k-mono.mp3");
         var console = new TestConsole().Width(400);
         Assert.Equal(0, SampleCnnApp.Run(["tag", file, "--model", checkpoint], console, new StringWriter()));
-        Assert.StartsWith($"{checkpoint}: SampleCnn checkpoint, 3^4, 4 tags, epoch 1\n", console.Output);
+        Assert.StartsWith($"{checkpoint}: SampleCnn checkpoint, 3^4, 4 tags, 22050 Hz, epoch 1\n", console.Output);
 
         foreach (var format in new[] { "--json", "--csv" })
         {

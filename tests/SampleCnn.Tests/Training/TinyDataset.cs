@@ -13,7 +13,8 @@ static class TinyDataset
 {
     public static readonly string[] Tags = ["low", "high", "noise"];
 
-    public static string Create(string folder, int clips = 48, int seed = 11, string[]? tags = null)
+    /// <param name="sampleRate">The store's rate (the WAV files are at 22050 Hz, resampled by the prepare).</param>
+    public static string Create(string folder, int clips = 48, int seed = 11, string[]? tags = null, int sampleRate = 22050)
     {
         var audio = Directory.CreateDirectory(Path.Combine(folder, "audio")).FullName;
         var random = new Random(seed);
@@ -35,7 +36,7 @@ static class TinyDataset
         var csv = Path.Combine(folder, "tags.csv");
         File.WriteAllLines(csv, lines);
         var store = Path.Combine(folder, "store");
-        StoreWriter.Prepare(CsvTags.Load(csv, audio), store, new PrepareOptions(MaxClipSamples: null));
+        StoreWriter.Prepare(CsvTags.Load(csv, audio), store, new PrepareOptions(sampleRate, MaxClipSamples: null));
         return store;
     }
 }

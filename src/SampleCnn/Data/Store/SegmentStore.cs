@@ -2,6 +2,7 @@ using System.IO.MemoryMappedFiles;
 using System.Text.Json;
 using SampleCnn.Audio.Signal;
 using SampleCnn.Data.Sources;
+using SampleCnn.Models;
 using SampleCnn.Platform;
 
 namespace SampleCnn.Data.Store;
@@ -94,6 +95,13 @@ public sealed unsafe class SegmentStore : IDisposable
     /// <summary>Segment <paramref name="index"/> of a clip under a plan, as <see cref="Segmenter"/> would cut it.</summary>
     public void ReadSegment(StoredClip clip, int index, SegmentPlan plan, Span<float> into) =>
         Read(clip, (long)index * plan.Hop, into[..plan.Length]);
+
+    /// <summary>Refuses a model that reads audio at another rate than the store holds (its segments would mean other sounds), naming both rates.</summary>
+    public void RequireSampleRate(ModelSpec model)
+    {
+        if (model.SampleRate != Manifest.SampleRate)
+            throw new InvalidDataException($"{Folder}: holds audio at {Manifest.SampleRate} Hz, but the model {model} reads {model.SampleRate} Hz; prepare a store at {model.SampleRate} Hz or use a model at {Manifest.SampleRate} Hz");
+    }
 
     public void Dispose()
     {

@@ -122,8 +122,10 @@ public static class StoreWriter
         if (File.Exists(path))
         {
             var existing = JsonSerializer.Deserialize<Request>(File.ReadAllText(path), JsonSettings.Indented);
+            if (existing is not null && existing.SampleRate != request.SampleRate)
+                throw new DatasetException($"{folder}: holds a store prepared at {existing.SampleRate} Hz, not {request.SampleRate} Hz; continue it at {existing.SampleRate} Hz, or use another folder");
             if (existing is null || existing.ClipsSha256 != request.ClipsSha256 || !existing.Tags.SequenceEqual(request.Tags)
-                || existing.SampleRate != request.SampleRate || existing.MaxClipSamples != request.MaxClipSamples)
+                || existing.MaxClipSamples != request.MaxClipSamples)
                 throw new DatasetException($"{folder}: holds a store prepared from other data or options ({existing?.Source}, {existing?.Clips} clips); use another folder or delete it");
             return;
         }
