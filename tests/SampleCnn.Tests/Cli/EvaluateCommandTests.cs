@@ -47,6 +47,29 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheReportAndHeaderSayWhichProtocolProducedThem()
+    {
+        var (code, output, error) = Run("evaluate", "--run", run, "--bootstrap", "0");
+        Assert.True(code == 0, error);
+        Assert.Contains("protocol paper: all segments each", output);
+        Assert.Equal("paper", Report().GetProperty("protocol").GetString());
+
+        (code, output, error) = Run("evaluate", "--run", run, "--bootstrap", "0", "--protocol", "won2020");
+        Assert.True(code == 0, error);
+        Assert.Contains("protocol won2020: 16 evenly spaced segments each, clip = mean of segments", output);
+        Assert.Equal(("won2020", 16), (Report().GetProperty("protocol").GetString(), Report().GetProperty("segments_per_clip").GetInt32()));
+
+        (code, _, error) = Run("evaluate", "--run", run, "--protocol", "won2020", "--segments", "3");
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Contains("--protocol won2020: it sets the segments itself", error);
+        (code, _, error) = Run("evaluate", "--run", run, "--protocol", "1");
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Contains("expected paper or won2020", error);
+    }
+
+    JsonElement Report() => JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "evaluation-test-best.json"))).RootElement;
+
+    [Fact]
     public void TheBootstrapIsSeeded()
     {
         Run("evaluate", "--run", run, "--bootstrap", "100", "--seed", "4");
