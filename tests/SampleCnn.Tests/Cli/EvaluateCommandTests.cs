@@ -89,6 +89,19 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void TagsSpelledOtherwiseAreMatchedAndTheMatchIsPrinted()
+    {
+        using var other = new Fixtures.Scratch();
+        var respelled = TinyDataset.Create(other.Folder, clips: 12, tags: ["LOW", "High", "noise"]);
+        var (code, output, error) = Run("evaluate", "--run", run, "--store", respelled, "--bootstrap", "0");
+        Assert.True(code == 0, error);
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("model's tags matched to the store's by spelling: "));
+        Assert.Equal(["high = High", "low = LOW"], line.Split(": ")[1].Trim().Split(", ").Order());
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "evaluation-test-best.json")));
+        Assert.Equal(2, json.RootElement.GetProperty("tags_matched_by_spelling").GetArrayLength());
+    }
+
+    [Fact]
     public void AMissingCheckpointNamesThePathItLookedFor()
     {
         var (code, _, error) = Run("evaluate", "--run", run, "--checkpoint", "epoch7.ckpt");
