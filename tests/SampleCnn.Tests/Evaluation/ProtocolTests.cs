@@ -79,6 +79,16 @@ public sealed class ProtocolTests : IDisposable
         var paper = Evaluator.Evaluate(model, store.Vocabulary.Tags.ToArray(), "test", 0, store, Split.Test, CPU, resamples: 0);
         Assert.Equal(EvaluationProtocol.Paper, paper.Protocol);
         Assert.Contains("\"protocol\": \"paper\"", paper.ToJson());
+
+        // A report kept before protocols and spellings were recorded reads as the paper's, with no pairs.
+        var old = System.Text.Json.Nodes.JsonNode.Parse(report.ToJson())!.AsObject();
+        old.Remove("protocol");
+        old.Remove("tags_matched_by_spelling");
+        var kept = Path.Combine(scratch.Folder, "old.json");
+        File.WriteAllText(kept, old.ToJsonString());
+        var read = EvaluationReport.Read(kept);
+        Assert.Equal((EvaluationProtocol.Paper, 0), (read.Protocol, read.TagsMatchedBySpelling.Count));
+        Assert.Equal(report.MacroRocAuc, read.MacroRocAuc);
     }
 
     [Fact]
