@@ -63,6 +63,8 @@ internal static class SampleCnnApp
                     .WithExample("prepare", "mtat", "--root", "~/data/mtat", "--out", "stores/mtat");
                 prepare.AddCommand<PrepareMsdCommand>("msd").WithDescription("Million Song Dataset: Last.fm tags, split lists, 7digital previews.")
                     .WithExample("prepare", "msd", "--tags", "msd/tags.tsv", "--split", "msd/split", "--audio", "msd/audio", "--out", "stores/msd");
+                prepare.AddCommand<PrepareJamendoCommand>("jamendo").WithDescription("MTG-Jamendo: the top-50 split files and the audio folder; whole tracks unless --max-seconds.")
+                    .WithExample("prepare", "jamendo", "--split-dir", "mtg-jamendo-dataset/data/splits", "--audio", "jamendo/audio", "--out", "stores/jamendo");
                 prepare.AddCommand<PrepareCsvCommand>("csv").WithDescription("Your own collection: a CSV of files and tags.")
                     .WithExample("prepare", "csv", "--annotations", "my/tags.csv", "--audio", "my/audio", "--out", "stores/mine");
             });

@@ -25,6 +25,11 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCo
         [CommandOption("--store <DIR>")] [Description("Store to evaluate on (default: the one the run trained on).")]
         public string? Store { get; init; }
 
+        [CommandOption("--protocol <NAME>")]
+        [Description("paper (segments from the clip's start, as the run trained) or won2020 (16 evenly spaced segments per clip, their mean: Won et al. 2020).")]
+        [DefaultName(Evaluator.DefaultProtocol)]
+        public string Protocol { get; init; } = DefaultNameAttribute.Of(Evaluator.DefaultProtocol);
+
         [CommandOption("--aggregate <HOW>")] [Description("Clip score from its segments: mean (the paper) or max.")] [DefaultName(Evaluator.DefaultAggregation)]
         public string Aggregate { get; init; } = DefaultNameAttribute.Of(Evaluator.DefaultAggregation);
 
@@ -43,6 +48,7 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCo
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Run) ? ValidationResult.Error("--run DIR is required")
             : Splits.Parse(Split) is null ? ValidationResult.Error($"--split '{Split}': expected train, valid or test")
+            : !Enum.GetNames<EvaluationProtocol>().Contains(Protocol, StringComparer.OrdinalIgnoreCase) ? ValidationResult.Error($"--protocol '{Protocol}': expected paper or won2020")
             : Aggregate is not ("mean" or "max") ? ValidationResult.Error($"--aggregate '{Aggregate}': expected mean or max")
             : Bootstrap < 0 ? ValidationResult.Error("--bootstrap must be 0 or more")
             : ValidationResult.Success();
@@ -52,7 +58,8 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCo
     {
         var device = settings.Apply();
         var options = new RunEvaluationOptions(settings.Checkpoint, Splits.Parse(settings.Split)!.Value, settings.Store,
-            Enum.Parse<ClipAggregation>(settings.Aggregate, ignoreCase: true), settings.Segments, settings.Hop, settings.Bootstrap, settings.Seed);
+            Enum.Parse<ClipAggregation>(settings.Aggregate, ignoreCase: true), settings.Segments, settings.Hop, settings.Bootstrap, settings.Seed,
+            Enum.Parse<EvaluationProtocol>(settings.Protocol, ignoreCase: true));
         var (report, files) = RunEvaluation.Evaluate(new RunFolder(settings.Run), options, device, cancellationToken);
 
         EvaluationView.Render(console, report, files);

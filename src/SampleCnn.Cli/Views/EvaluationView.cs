@@ -10,7 +10,11 @@ internal static class EvaluationView
 {
     public static void Render(IAnsiConsole console, EvaluationReport report, EvaluationFiles files)
     {
-        console.MarkupLineInterpolated($"[bold]{report.Model}[/] (epoch {report.Epoch}) on the {report.Split} split of {report.Store}: {report.Clips} clips, {(report.SegmentsPerClip == 0 ? "all" : report.SegmentsPerClip.ToString(CultureInfo.InvariantCulture))} segments each, clip = {report.Aggregation} of segments");
+        var segments = report.SegmentsPerClip == 0 ? "all" : report.SegmentsPerClip.ToString(CultureInfo.InvariantCulture);
+        var spacing = report.Protocol == EvaluationProtocol.Won2020 ? " evenly spaced" : "";
+        console.MarkupLineInterpolated($"[bold]{report.Model}[/] (epoch {report.Epoch}) on the {report.Split} split of {report.Store}: {report.Clips} clips, protocol {ProtocolName(report.Protocol)}: {segments}{spacing} segments each, clip = {report.Aggregation} of segments");
+        if (report.TagsMatchedBySpelling.Count > 0)
+            console.MarkupLineInterpolated($"model's tags matched to the store's by spelling: {string.Join(", ", report.TagsMatchedBySpelling.Select(m => $"{m.Model} = {m.Store}"))}");
         console.MarkupLineInterpolated($"macro ROC-AUC {F(report.MacroRocAuc)} (95% bootstrap interval {F(report.RocAucLow95)}-{F(report.RocAucHigh95)}, {report.BootstrapResamples} resamples), macro PR-AUC {F(report.MacroPrAuc)}");
         console.MarkupLineInterpolated($"segment-level: macro ROC-AUC {F(report.SegmentMacroRocAuc)}, PR-AUC {F(report.SegmentMacroPrAuc)} (clip aggregation adds {(report.MacroRocAuc - report.SegmentMacroRocAuc).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture)} ROC-AUC); loss {F(report.Loss)}");
         var table = new Table().Border(TableBorder.Simple).AddColumn("tag").AddColumn(new TableColumn("positives").RightAligned())
@@ -22,6 +26,9 @@ internal static class EvaluationView
             console.MarkupLineInterpolated($"[yellow]not in the macro averages (no positive or no negative in this split): {string.Join(", ", report.UndefinedTags)}[/]");
         console.MarkupLineInterpolated($"wrote {files.Json}, {files.Csv}, {files.Png}");
     }
+
+    /// <summary>A protocol as the command line names it.</summary>
+    public static string ProtocolName(EvaluationProtocol protocol) => protocol.ToString().ToLowerInvariant();
 
     /// <summary>The printed form of a metric; the JSON holds the same value unrounded.</summary>
     public static string F(double value) => double.IsNaN(value) ? "n/a" : value.ToString("F4", CultureInfo.InvariantCulture);

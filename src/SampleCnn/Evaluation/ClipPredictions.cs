@@ -7,13 +7,14 @@ namespace SampleCnn.Evaluation;
 
 /// <summary>
 /// A model's scores for every clip of a split: per segment, and per clip by mean (the paper) or max of its
-/// segments' sigmoid outputs, with the segment-level binary cross-entropy over the split.
+/// segments' sigmoid outputs, with the segment-level binary cross-entropy over the split. Scores are in the
+/// store's tag order: <c>outputOf</c> (when the model's order differs) picks the model's output for each store tag.
 /// </summary>
 internal sealed record ClipPredictions(IReadOnlyList<StoredClip> Clips, float[] ClipScores, float[] ClipTargets,
     float[] SegmentScores, float[] SegmentTargets, double Loss, int Tags)
 {
     public static ClipPredictions Compute(TaggingCnn model, BatchLoader loader, Device device,
-        ClipAggregation aggregation = ClipAggregation.Mean, CancellationToken cancel = default)
+        ClipAggregation aggregation = ClipAggregation.Mean, long[]? outputOf = null, CancellationToken cancel = default)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -22,11 +23,13 @@ internal sealed record ClipPredictions(IReadOnlyList<StoredClip> Clips, float[] 
         double lossSum = 0;
         long lossCount = 0;
         int tags = model.Tags;
+        using var order = outputOf is null ? null : tensor(outputOf).to(device);
         foreach (var clip in loader.ClipByClip())
         {
             cancel.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var logits = model.Logits(clip.ToTensor(device));
+            if (order is not null) logits = logits.index_select(1, order);
             var target = tensor(clip.Targets, [1, tags]).to(device).expand(clip.Count, tags);
             lossSum += nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.Sum).item<float>();
             lossCount += clip.Count * tags;

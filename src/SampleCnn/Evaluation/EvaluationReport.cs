@@ -5,13 +5,21 @@ using SampleCnn.Runs;
 
 namespace SampleCnn.Evaluation;
 
-/// <summary>What `evaluate` reports: clip-level macro and per-tag metrics, the segment-level figures, and a bootstrap interval.</summary>
+/// <summary>
+/// What `evaluate` reports: the protocol that produced it, clip-level macro and per-tag metrics, the segment-level
+/// figures, a bootstrap interval, and the model's tags that matched the store's only by spelling.
+/// </summary>
+/// <param name="Protocol">Which segments were scored (a report written before protocols existed reads as the paper's).</param>
+/// <param name="SegmentsPerClip">Segments scored per clip; 0: every whole segment.</param>
 public sealed record EvaluationReport(
-    string Model, string Checkpoint, int Epoch, string Store, string Split, string Aggregation, int Clips, int SegmentsPerClip,
+    string Model, string Checkpoint, int Epoch, string Store, string Split, EvaluationProtocol Protocol, string Aggregation, int Clips, int SegmentsPerClip,
     double MacroRocAuc, double MacroPrAuc, double RocAucLow95, double RocAucHigh95, int BootstrapResamples, int BootstrapSeed,
     double SegmentMacroRocAuc, double SegmentMacroPrAuc, double Loss,
-    IReadOnlyList<TagScore> Tags, IReadOnlyList<string> UndefinedTags)
+    IReadOnlyList<TagScore> Tags, IReadOnlyList<string> UndefinedTags, IReadOnlyList<TagSpelling> TagsMatchedBySpelling)
 {
+    /// <summary>Empty, not null, in a report written before tags were matched by spelling.</summary>
+    public IReadOnlyList<TagSpelling> TagsMatchedBySpelling { get; init; } = TagsMatchedBySpelling ?? [];
+
     public string ToJson() => JsonSerializer.Serialize(this, JsonSettings.Indented);
 
     /// <summary>Keeps the report: JSON, the per-tag CSV, and the per-tag chart.</summary>

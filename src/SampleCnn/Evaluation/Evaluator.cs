@@ -7,33 +7,50 @@ using TorchSharp;
 
 namespace SampleCnn.Evaluation;
 
-/// <summary>Scores a checkpoint on a split of a store the way the paper reports it, and more.</summary>
+/// <summary>Scores a checkpoint on a split of a store the way the paper reports it (or Won et al. 2020), and more.</summary>
 public static class Evaluator
 {
     /// <summary>The paper's clip score: the mean of its segments' scores.</summary>
     public const ClipAggregation DefaultAggregation = ClipAggregation.Mean;
 
-    /// <param name="modelTags">The tags the model was trained on; they must be the store's.</param>
+    /// <summary>The paper's segments: consecutive from the clip's start.</summary>
+    public const EvaluationProtocol DefaultProtocol = EvaluationProtocol.Paper;
+
+    /// <summary>Segments per clip under Won et al. 2020's protocol.</summary>
+    public const int Won2020Segments = 16;
+
+    /// <param name="modelTags">The tags the model was trained on; they must be the store's (in any order, spelled alike: see <see cref="TagAlignment"/>).</param>
     /// <param name="source">Where the model came from (a checkpoint path), for the report.</param>
+    /// <param name="protocol">Which segments are scored; Won et al.'s sets them itself, so it takes no segment count, hop or max aggregation.</param>
     /// <param name="segmentsPerClip">Segments per clip; null (the default): every whole segment, as the authors' code.</param>
     public static EvaluationReport Evaluate(TaggingCnn model, IReadOnlyList<string> modelTags, string source, int epoch,
-        SegmentStore store, Split split, torch.Device device,
+        SegmentStore store, Split split, torch.Device device, EvaluationProtocol protocol = DefaultProtocol,
         ClipAggregation aggregation = DefaultAggregation, int? segmentsPerClip = null, int? hop = null,
         int resamples = Bootstrap.DefaultResamples, int seed = Seeds.Default, CancellationToken cancel = default)
     {
-        store.Vocabulary.RequireSame(modelTags, store.Folder, "model's");
+        var alignment = TagAlignment.Between(store.Vocabulary, modelTags, store.Folder);
         store.RequireSampleRate(model.Spec);
         var length = (int)model.Spec.InputSamples;
-        var plan = new SegmentPlan(length, segmentsPerClip, hop ?? length);
+        var plan = Plan(protocol, length, aggregation, segmentsPerClip, hop);
         var loader = new BatchLoader(store, split, plan);
         if (loader.ClipCount == 0) throw new InvalidDataException($"{store.Folder}: the {split.Name()} split has no clips");
-        var predictions = ClipPredictions.Compute(model, loader, device, aggregation, cancel);
+        var predictions = ClipPredictions.Compute(model, loader, device, aggregation, alignment.IsIdentity ? null : alignment.OutputOf, cancel);
         var clip = predictions.ClipMetrics(store.Vocabulary);
         var segment = predictions.SegmentMetrics(store.Vocabulary);
         var (low, high) = Bootstrap.MacroRocAucInterval(store.Vocabulary.Tags, predictions.ClipScores, predictions.ClipTargets, resamples, seed);
-        return new EvaluationReport(model.Spec.ToString(), source, epoch, Path.GetFullPath(store.Folder), split.Name(),
-            aggregation.ToString().ToLowerInvariant(), loader.ClipCount, segmentsPerClip ?? 0,
+        return new EvaluationReport(model.Spec.ToString(), source, epoch, Path.GetFullPath(store.Folder), split.Name(), protocol,
+            aggregation.ToString().ToLowerInvariant(), loader.ClipCount, plan.Count ?? 0,
             clip.MacroRocAuc, clip.MacroAveragePrecision, low, high, resamples, seed,
-            segment.MacroRocAuc, segment.MacroAveragePrecision, predictions.Loss, clip.Tags, clip.Undefined.Select(t => t.Tag).ToList());
+            segment.MacroRocAuc, segment.MacroAveragePrecision, predictions.Loss, clip.Tags, clip.Undefined.Select(t => t.Tag).ToList(),
+            alignment.BySpelling);
+    }
+
+    static SegmentPlan Plan(EvaluationProtocol protocol, int length, ClipAggregation aggregation, int? segmentsPerClip, int? hop)
+    {
+        if (protocol == EvaluationProtocol.Paper) return new SegmentPlan(length, segmentsPerClip, hop ?? length);
+        if (segmentsPerClip is not null || hop is not null || aggregation != ClipAggregation.Mean)
+            throw new OptionException(nameof(protocol), "evaluation protocol", protocol.ToString().ToLowerInvariant(),
+                $"it sets the segments itself ({Won2020Segments} evenly spaced over each clip, scored by their mean): give no segments per clip, hop or other aggregation with it");
+        return SegmentPlan.Spread(length, Won2020Segments);
     }
 }

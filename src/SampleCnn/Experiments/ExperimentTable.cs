@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SampleCnn.Evaluation;
 using SampleCnn.Platform;
 
 namespace SampleCnn.Experiments;
@@ -10,7 +11,7 @@ internal static class ExperimentTable
     public static string Markdown(IReadOnlyList<ExperimentRow> rows, ExperimentOptions options)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Store {options.Store}, {options.Budget}, seed {options.Seed}, test split, clip = mean of segments.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Store {options.Store}, {options.Budget}, seed {options.Seed}, test split, {EvaluationProtocol.Paper.ToString().ToLowerInvariant()} protocol (clip = mean of segments).");
         text.AppendLine();
         text.AppendLine("| model | first filter | input samples | input ms | parameters | ROC-AUC | PR-AUC | training min | epochs |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");

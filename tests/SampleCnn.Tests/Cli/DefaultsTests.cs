@@ -62,6 +62,10 @@ public class DefaultsTests
         Assert.Equal(22050, Bind<PrepareMtatCommand.Settings>("--root", "r", "--out", "o", "--max-seconds", "1").Options.MaxClipSamples);
         Assert.Equal(PrepareOptions.At(16000), Bind<PrepareMtatCommand.Settings>("--root", "r", "--out", "o", "--sample-rate", "16000").Options);
         Assert.Equal(new ModelOpenOptions().SampleRate, Bind<TagCommand.Settings>("a.wav", "--model", "m").SampleRate);
+        // MTG-Jamendo's tracks are whole songs: kept whole unless a length is given.
+        var jamendo = Bind<PrepareJamendoCommand.Settings>("--split-dir", "s", "--audio", "a", "--out", "o");
+        Assert.Equal((new PrepareOptions() with { MaxClipSamples = null }, MtgJamendo.DefaultSplit), (jamendo.Options, jamendo.Split));
+        Assert.Equal(22050, Bind<PrepareJamendoCommand.Settings>("--split-dir", "s", "--audio", "a", "--out", "o", "--max-seconds", "1").Options.MaxClipSamples);
         Assert.Equal(TagVocabulary.PaperTagCount, Bind<PrepareMsdCommand.Settings>("--tags", "t", "--split", "s", "--audio", "a", "--out", "o").Top);
 
         Assert.Equal(new TaggerOptions().BatchSize, Bind<TagCommand.Settings>("a.wav", "--model", "m").BatchSize);

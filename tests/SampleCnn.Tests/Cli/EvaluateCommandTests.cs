@@ -47,6 +47,29 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheReportAndHeaderSayWhichProtocolProducedThem()
+    {
+        var (code, output, error) = Run("evaluate", "--run", run, "--bootstrap", "0");
+        Assert.True(code == 0, error);
+        Assert.Contains("protocol paper: all segments each", output);
+        Assert.Equal("paper", Report().GetProperty("protocol").GetString());
+
+        (code, output, error) = Run("evaluate", "--run", run, "--bootstrap", "0", "--protocol", "won2020");
+        Assert.True(code == 0, error);
+        Assert.Contains("protocol won2020: 16 evenly spaced segments each, clip = mean of segments", output);
+        Assert.Equal(("won2020", 16), (Report().GetProperty("protocol").GetString(), Report().GetProperty("segments_per_clip").GetInt32()));
+
+        (code, _, error) = Run("evaluate", "--run", run, "--protocol", "won2020", "--segments", "3");
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Contains("--protocol won2020: it sets the segments itself", error);
+        (code, _, error) = Run("evaluate", "--run", run, "--protocol", "1");
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Contains("expected paper or won2020", error);
+    }
+
+    JsonElement Report() => JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "evaluation-test-best.json"))).RootElement;
+
+    [Fact]
     public void TheBootstrapIsSeeded()
     {
         Run("evaluate", "--run", run, "--bootstrap", "100", "--seed", "4");
@@ -63,6 +86,19 @@ public sealed class EvaluateCommandTests : IDisposable
         var (code, _, error) = Run("evaluate", "--run", run, "--store", otherStore);
         Assert.Equal(SampleCnnApp.Failure, code);
         Assert.Contains("differ from the model's", error);
+    }
+
+    [Fact]
+    public void TagsSpelledOtherwiseAreMatchedAndTheMatchIsPrinted()
+    {
+        using var other = new Fixtures.Scratch();
+        var respelled = TinyDataset.Create(other.Folder, clips: 12, tags: ["LOW", "High", "noise"]);
+        var (code, output, error) = Run("evaluate", "--run", run, "--store", respelled, "--bootstrap", "0");
+        Assert.True(code == 0, error);
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("model's tags matched to the store's by spelling: "));
+        Assert.Equal(["high = High", "low = LOW"], line.Split(": ")[1].Trim().Split(", ").Order());
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "evaluation-test-best.json")));
+        Assert.Equal(2, json.RootElement.GetProperty("tags_matched_by_spelling").GetArrayLength());
     }
 
     [Fact]

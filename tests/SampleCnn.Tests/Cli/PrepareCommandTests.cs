@@ -1,5 +1,7 @@
 using SampleCnn.Cli;
 using SampleCnn.Tests.Audio;
+using SampleCnn.Data.Sources;
+using SampleCnn.Data.Store;
 using SampleCnn.Tests.Data;
 
 using static SampleCnn.Tests.Cli.CliRunner;
@@ -60,6 +62,33 @@ public class PrepareCommandTests
         var (badCode, _, error) = Run("prepare", "csv", "--annotations", annotations, "--audio", scratch.Folder, "--out", Path.Combine(scratch.Folder, "other"), "--sample-rate", "100");
         Assert.Equal(SampleCnnApp.UsageError, badCode);
         Assert.Equal("samplecnn: --sample-rate 100: must be 1000 to 384000 Hz", error.TrimEnd());
+    }
+
+    [Fact]
+    public void PrepareJamendoKeepsWholeTracksUnlessToldOtherwise()
+    {
+        using var scratch = new Fixtures.Scratch();
+        var (splits, audio) = MtgJamendoTests.Create(scratch.Folder, seconds: 31);
+        var store = Path.Combine(scratch.Folder, "store");
+        var (code, output, error) = Run("prepare", "jamendo", "--split-dir", splits, "--audio", audio, "--out", store);
+        Assert.True(code == 0, error);
+        Assert.Contains("jamendo: 4 clips to prepare, 5 tags", output);
+        Assert.Contains("00/4.mp3", output);
+        using (var opened = SegmentStore.Open(store))
+        {
+            Assert.Equal(0, opened.Manifest.MaxClipSamples);   // 0: whole files
+            Assert.Equal(31 * 22050, opened.ClipsOf(Split.Train).First().Length);   // longer than the paper's 640,512
+        }
+
+        var cut = Path.Combine(scratch.Folder, "cut");
+        (code, _, error) = Run("prepare", "jamendo", "--split-dir", Path.Combine(splits, "split-1"), "--audio", audio, "--out", cut, "--max-seconds", "1");
+        Assert.True(code == 0, error);
+        using (var opened = SegmentStore.Open(cut))
+            Assert.Equal(22050, opened.ClipsOf(Split.Train).Single().Length);
+
+        (code, _, error) = Run("prepare", "jamendo", "--split-dir", splits, "--audio", audio, "--out", Path.Combine(scratch.Folder, "x"), "--split", "-1");
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Contains("--split -1: must be 0 or more", error);
     }
 
     [Theory]

@@ -128,6 +128,7 @@ public sealed class RecipeTests(RecipeTests.SharedStore shared) : IClassFixture<
         // The evaluator's default is that mean, over every whole segment.
         var report = Evaluator.Evaluate(model, store.Vocabulary.Tags.ToArray(), "test", 0, store, Split.Test, CPU, resamples: 0);
         Assert.Equal("mean", report.Aggregation);
+        Assert.Equal(EvaluationProtocol.Paper, report.Protocol);
         Assert.Equal(0, report.SegmentsPerClip);
         Assert.Equal(TagMetrics.Compute(store.Vocabulary.Tags, expected.ToArray(), predictions.ClipTargets).MacroRocAuc, report.MacroRocAuc, 6);
     }

@@ -20,6 +20,8 @@ internal static class Segmenter
     public static IEnumerable<Segment> Cut(SampleSource read, SegmentPlan plan)
     {
         plan.Validate();
+        // Evenly spaced segments depend on the clip's length, which a stream does not know before its end.
+        if (plan.EvenlySpaced) throw new ArgumentException("evenly spaced segments are cut from a whole clip (a store's), not a stream", nameof(plan));
         var window = new float[Math.Max(plan.Length, plan.Hop)];
         int filled = 0;   // samples of window[] holding audio from 'start' on
         long start = 0;

@@ -92,9 +92,9 @@ public sealed unsafe class SegmentStore : IDisposable
         into[(int)available..].Clear();
     }
 
-    /// <summary>Segment <paramref name="index"/> of a clip under a plan, as <see cref="Segmenter"/> would cut it.</summary>
+    /// <summary>Segment <paramref name="index"/> of a clip under a plan, as <see cref="Segmenter"/> would cut it (or spread over the clip).</summary>
     public void ReadSegment(StoredClip clip, int index, SegmentPlan plan, Span<float> into) =>
-        Read(clip, (long)index * plan.Hop, into[..plan.Length]);
+        Read(clip, plan.Start(index, clip.Length), into[..plan.Length]);
 
     /// <summary>Refuses a model that reads audio at another rate than the store holds (its segments would mean other sounds), naming both rates.</summary>
     public void RequireSampleRate(ModelSpec model)
