@@ -41,6 +41,12 @@ public class ModelSpecTests
     [InlineData("se-multi:5^6")]
     [InlineData("rese2-multi:3^9")]
     [InlineData("se:frame:243")]
+    [InlineData("won-sample")]
+    [InlineData("won-se")]
+    [InlineData("clmr")]
+    [InlineData("3^9+pad1+last3")]
+    [InlineData("rese2-won:3^9")]
+    [InlineData("se:frame:243+pad1+dense-head")]
     public void CanonicalTextRoundTrips(string text)
     {
         var spec = ModelSpec.Parse(text);
@@ -71,6 +77,14 @@ public class ModelSpecTests
     [InlineData("se:se:3^9")]
     [InlineData("multi:3^2")]
     [InlineData("vgg")]
+    [InlineData("3^9+pad1+pad1")]
+    [InlineData("2^14+pad1")]
+    [InlineData("mel:729+pad1")]
+    [InlineData("multi:3^9+dense-head")]
+    [InlineData("multi:3^9+last3")]
+    [InlineData("rese2-won:mel:729")]
+    [InlineData("3^9+pad2")]
+    [InlineData("won-sample+last3")]
     public void InvalidSpecsNameTheTextAndTheValidForms(string text)
     {
         var error = Assert.Throws<ModelSpecException>(() => ModelSpec.Parse(text));
@@ -85,5 +99,18 @@ public class ModelSpecTests
         var spec = ModelSpec.Parse("3^9");
         Assert.Equal(new[] { 128, 128, 256, 256, 256, 256, 256, 256, 512 },
             Enumerable.Range(1, 9).Select(spec.ModuleChannels));
+    }
+
+    [Fact]
+    public void ThePublishedModelsAreAliasesOfFullSpecs()
+    {
+        Assert.Equal(ModelSpec.Parse("3^9") with { FirstPadding = 1 }, ModelSpec.Parse("won-sample"));
+        Assert.Equal(ModelSpec.Parse("3^9") with { LastKernel = 3 }, ModelSpec.Parse("CLMR"));
+        var se = ModelSpec.Parse("won-se");
+        Assert.Equal((BlockKind.ReSe2Won, 1, 1, true), (se.Block, se.FirstPadding, se.LastKernel, se.DenseHead));
+        Assert.Equal("rese2-won:3^9+pad1+dense-head", se.Definition);
+        Assert.Equal("won-se", ModelSpec.Parse("rese2-won:3^9+pad1+dense-head").ToString());
+        Assert.Equal(59049, se.InputSamples);
+        Assert.Equal("3^9", ModelSpec.Parse("3^9").Definition);
     }
 }
