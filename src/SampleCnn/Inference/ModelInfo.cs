@@ -1,13 +1,22 @@
+using SampleCnn.Models;
+
 namespace SampleCnn.Inference;
 
-/// <summary>What was opened: the file, its kind, the model spec ("TorchScript" for a script), its tags and segment length, and its epoch when the file records one.</summary>
-public sealed record ModelInfo(ModelKind Kind, string Path, string Spec, int TagCount, int SegmentSamples, int? Epoch)
+/// <summary>
+/// What was opened: the file, its kind, the model spec ("TorchScript" for a script), its tags and segment length, its
+/// epoch when the file records one, and a state_dict's key layout (ours or a published checkpoint's).
+/// </summary>
+public sealed record ModelInfo(ModelKind Kind, string Path, string Spec, int TagCount, int SegmentSamples, int? Epoch, WeightsLayout? Layout = null)
 {
+    /// <summary>The rate the model takes its audio at: its layout's (Won et al.'s 16 kHz), else the family's.</summary>
+    public int SampleRate => Layout?.SampleRate ?? ModelSpec.SampleRate;
+
     /// <summary>One line for a front end to show, e.g. "runs/3-9/best.ckpt: SampleCnn checkpoint, 3^9, 50 tags, epoch 12".</summary>
     public string Description => Kind switch
     {
         ModelKind.Checkpoint => FormattableString.Invariant($"{Path}: SampleCnn checkpoint, {Spec}, {TagCount} tags, epoch {Epoch}"),
-        ModelKind.StateDict => FormattableString.Invariant($"{Path}: PyTorch state_dict, {Spec}, {TagCount} tags"),
+        ModelKind.StateDict when Layout is null || Layout == WeightsLayout.SampleCnn => FormattableString.Invariant($"{Path}: PyTorch state_dict, {Spec}, {TagCount} tags"),
+        ModelKind.StateDict => FormattableString.Invariant($"{Path}: {Layout.Title} state_dict, {Spec}, {TagCount} tags, {SampleRate} Hz"),
         _ => FormattableString.Invariant($"{Path}: TorchScript, {TagCount} tags, {SegmentSamples}-sample segments"),
     };
 }
