@@ -81,7 +81,7 @@ internal sealed class TrainedModel : IDisposable
     {
         if (given is null)
             return PublishedTags.Default(layout, outputs)?.ToArray()
-                   ?? throw new ArgumentException($"{file}: a {layout.Title} state_dict with {outputs} outputs carries no tags; give a tags file");
+                   ?? throw new ArgumentException($"{file}: {layout.Name} weights with {outputs} outputs carry no tags; give a tags file");
         var tags = TagsFile.Read(given);
         if (tags.Length != outputs) throw new InvalidDataException($"{given}: {tags.Length} tags for the {outputs} outputs of {file}");
         return tags;

@@ -71,7 +71,7 @@ public sealed class PublishedLayoutTests : IDisposable
         var pth = Path.Combine(scratch.Folder, "clmr.pth");
         var (input, expected) = PyTorchReference.Published("clmr", pth, 10);
         var bare = Assert.Throws<ArgumentException>(() => TrainedModel.Open(pth, new ModelOpenOptions(), CPU));
-        Assert.Equal($"{pth}: a CLMR SampleCNN state_dict with 10 outputs carries no tags; give a tags file", bare.Message);
+        Assert.Equal($"{pth}: clmr weights with 10 outputs carry no tags; give a tags file", bare.Message);
 
         using var opened = TrainedModel.Open(pth, new ModelOpenOptions(TagsFile: TagsFile(10)), CPU);
         Assert.Equal((WeightsLayout.Clmr, "clmr", 22050, 10), (opened.Info.Layout, opened.Info.Spec, opened.Info.SampleRate, opened.Info.TagCount));

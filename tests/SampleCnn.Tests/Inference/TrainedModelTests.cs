@@ -72,7 +72,7 @@ public sealed class TrainedModelTests : IDisposable
         var bare = Assert.Throws<ArgumentException>(() => TrainedModel.Open(pth, new ModelOpenOptions(TagsFile: tags), CPU));
         Assert.Equal($"{pth}: a SampleCnn state_dict carries no model spec; give its model spec", bare.Message);
         var untagged = Assert.Throws<ArgumentException>(() => TrainedModel.Open(pth, new ModelOpenOptions(Spec: "3^4"), CPU));
-        Assert.Equal($"{pth}: a SampleCnn state_dict with 3 outputs carries no tags; give a tags file", untagged.Message);
+        Assert.Equal($"{pth}: samplecnn weights with 3 outputs carry no tags; give a tags file", untagged.Message);
     }
 
     [Fact]
