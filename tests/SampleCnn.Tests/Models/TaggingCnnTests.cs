@@ -190,4 +190,23 @@ public class TaggingCnnTests
         Assert.Equal(expected.shape, found.shape);
         Assert.True(found.allclose(expected, rtol: 1e-5, atol: 1e-6));
     }
+
+    [Theory]
+    [InlineData("won-sample")]
+    [InlineData("clmr")]
+    [InlineData("won-se")]
+    public void FoldingBatchNormKeepsThePublishedModelsScores(string text)
+    {
+        manual_seed(2);
+        using var model = new TaggingCnn(ModelSpec.Parse(text), 5);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.train();
+        model.forward(randn(4, 1, 59049) * 0.3); // running statistics away from 0 and 1
+        model.eval();
+        var x = randn(2, 1, 59049) * 0.3;
+        var before = model.forward(x);
+        model.FoldBatchNorm();
+        Assert.True(model.forward(x).allclose(before, rtol: 1e-4, atol: 1e-5));
+    }
 }
