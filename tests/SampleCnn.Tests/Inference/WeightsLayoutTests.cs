@@ -70,7 +70,7 @@ public sealed class WeightsLayoutTests : IDisposable
     }
 
     [Fact]
-    public void InitialWeightsTakeAPublishedFileIntoItsOwnModelOnly()
+    public void APublishedFileOpensAsItsOwnModelOnly()
     {
         using var source = Model("won-sample", 50);
         var pth = Save(WeightsLayout.WonSample, source, "best_model.pth");
@@ -83,6 +83,8 @@ public sealed class WeightsLayoutTests : IDisposable
         using var other = new TaggingCnn(ModelSpec.Parse("3^9"), 50);
         var error = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(pth, other, new string[50]));
         Assert.Equal($"{pth}: holds Won et al. 2020 SampleCNN (sample) weights, a won-sample model; this model is 3^9", error.Message);
+        var given = Assert.Throws<InvalidDataException>(() => TrainedModel.Open(pth, new ModelOpenOptions(Spec: "3^9"), CPU));
+        Assert.Equal($"{pth}: holds Won et al. 2020 SampleCNN (sample) weights, a won-sample model, not 3^9", given.Message);
         using var fewer = new TaggingCnn(ModelSpec.Parse("won-sample"), 10);
         error = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(pth, fewer, new string[10]));
         Assert.Equal($"{pth}: dense.weight has shape [50, 512] in the file, [10, 512] in won-sample with 10 tags", error.Message);
