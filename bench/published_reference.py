@@ -6,7 +6,7 @@ BatchNorm statistics, saves its state_dict as that layout's file (CLMR's Lightni
 state_dict holds the encoder under `encoder.`), writes a fixed music-like input of 59049 samples as raw float32,
 and prints the sigmoid scores (CLMR: of its logits) as one JSON line.
 
-    python3 published_reference.py won-sample OUT.pth OUT.f32 [--outputs 50] [--seed 1]
+    python3 published_reference.py won-sample OUT.pth OUT.f32 [--outputs 50] [--seed 1] [--legacy]
 
 Uses Debian's python3-torch, as bench/reference.py. Nothing here is imported by the project.
 """
@@ -154,6 +154,7 @@ def main():
     parser.add_argument("input")
     parser.add_argument("--outputs", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--legacy", action="store_true", help="save in the format of PyTorch before 1.6 (Won et al. used 1.2)")
     args = parser.parse_args()
 
     torch.set_num_threads(1)
@@ -165,7 +166,7 @@ def main():
         encoder["projector.0.weight"] = torch.randn(64, args.outputs)  # not the encoder's: SampleCnn leaves it
         state = {"epoch": 3, "global_step": 1200, "pytorch-lightning_version": "1.3.0", "state_dict": encoder,
                  "hyper_parameters": {"learning_rate": 0.0003, "projection_dim": 64}}
-    torch.save(state, args.weights)
+    torch.save(state, args.weights, _use_new_zipfile_serialization=not args.legacy)
 
     rate = 16000 if args.layout.startswith("won") else 22050
     x = music(SAMPLES, rate)

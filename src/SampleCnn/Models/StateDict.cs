@@ -103,16 +103,16 @@ internal static class StateDict
         Hashtable table;
         try
         {
-            using var file = File.OpenRead(path);
+            var bytes = File.ReadAllBytes(path);
+            if (bytes.Length < 4 || !(bytes.AsSpan(0, 4).SequenceEqual("PK\u0003\u0004"u8) || bytes[0] == LegacyPyTorchFile.PickleStart))
+                throw new InvalidDataException("neither a zip archive nor a pickle");
+            // PyTorch's legacy format (before 1.6) is rewritten as the zip format PyBridge reads.
+            using var file = bytes[0] == LegacyPyTorchFile.PickleStart ? LegacyPyTorchFile.ToZip(bytes) : new MemoryStream(bytes);
             table = PyTorchUnpickler.UnpickleStateDict(file);
-        }
-        catch (NotImplementedException e)
-        {
-            throw new InvalidDataException($"{path}: saved in PyTorch's legacy format (before 1.6), which cannot be read here; load it in PyTorch and torch.save it again", e);
         }
         catch (Exception e) when (e is not IOException)
         {
-            throw new InvalidDataException($"{path}: not a PyTorch state_dict ({e.Message})", e);
+            throw new InvalidDataException($"{path}: not a PyTorch state_dict ({e.Message.Split('\n')[0]})", e);
         }
         // A training checkpoint (PyTorch Lightning's) keeps the weights in its state_dict entry.
         bool nested = table["state_dict"] is IDictionary;

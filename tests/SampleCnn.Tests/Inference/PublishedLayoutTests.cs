@@ -56,13 +56,22 @@ public sealed class PublishedLayoutTests : IDisposable
     [PyTorchFact]
     public void WonSeScoresAsPyTorchAndTakesTheJamendoListSorted()
     {
+        // Saved as Won et al.'s torch 1.2 saved theirs: PyTorch's legacy format, before its zip archives.
         var pth = Path.Combine(scratch.Folder, "se.pth");
-        var (input, expected) = PyTorchReference.Published("won-se", pth, 50);
+        var (input, expected) = PyTorchReference.Published("won-se", pth, 50, legacy: true);
+        Assert.Equal(LegacyPyTorchFile.PickleStart, File.ReadAllBytes(pth)[0]);
         using var opened = TrainedModel.Open(pth, new ModelOpenOptions(TagsFile: "jamendo"), CPU);
         Assert.Equal((WeightsLayout.WonSe, "won-se", 16000), (opened.Info.Layout, opened.Info.Spec, opened.Info.SampleRate));
         Assert.Equal(["genre---alternative", "genre---ambient", "genre---atmospheric"], opened.Tags.Take(3));
         Assert.Equal("mood/theme---relaxing", opened.Tags[^1]);
         AssertClose(expected, Scores(opened.Network, input));
+
+        foreach (var length in new[] { 3000, 200_000 }) // cut inside the pickles, and inside the storages
+        {
+            var cut = scratch.Write($"cut-{length}.pth", File.ReadAllBytes(pth)[..length]);
+            var error = Assert.Throws<InvalidDataException>(() => TrainedModel.Open(cut, new ModelOpenOptions(), CPU));
+            Assert.StartsWith($"{cut}: not a PyTorch state_dict (", error.Message);
+        }
     }
 
     [PyTorchFact]

@@ -13,11 +13,11 @@ static class PyTorchReference
     public static bool Available => available.Value;
 
     /// <summary>Builds the layout with <paramref name="outputs"/> outputs, saves it to <paramref name="weights"/>; returns its input and its scores.</summary>
-    public static (float[] Input, float[] Scores) Published(string layout, string weights, int outputs)
+    public static (float[] Input, float[] Scores) Published(string layout, string weights, int outputs, bool legacy = false)
     {
         var input = weights + ".f32";
         var script = Path.Combine(RepositoryRoot(), "bench", "published_reference.py");
-        var (code, output, error) = Run(script, layout, weights, input, "--outputs", outputs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var (code, output, error) = Run([script, layout, weights, input, "--outputs", outputs.ToString(System.Globalization.CultureInfo.InvariantCulture), .. legacy ? ["--legacy"] : Array.Empty<string>()]);
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
         var scores = json.RootElement.GetProperty("scores").EnumerateArray().Select(e => e.GetSingle()).ToArray();
