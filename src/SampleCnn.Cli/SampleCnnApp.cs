@@ -89,6 +89,9 @@ internal static class SampleCnnApp
             config.AddCommand<InspectCommand>("inspect")
                 .WithDescription("Show a segment store: manifest, split sizes, tag counts, hours.")
                 .WithExample("inspect", "stores/mtat");
+            config.AddCommand<InspectModelCommand>("inspect-model")
+                .WithDescription("Show what a model file is: layout, spec, tags, sample rate, parameters, input length.")
+                .WithExample("inspect-model", "best_model.pth");
         });
         try
         {

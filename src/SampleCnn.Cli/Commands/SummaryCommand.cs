@@ -12,7 +12,7 @@ internal sealed class SummaryCommand(IAnsiConsole console) : Command<SummaryComm
     public sealed class Settings : CommandSettings
     {
         [CommandOption("-m|--model <SPEC>")]
-        [Description("Model spec: 3^9, 2^14, frame:729, mel:729, se:3^9, rese2-multi:3^9, ...; @R for a sample rate other than 22050 Hz (3^9@16000).")]
+        [Description("Model spec: 3^9, 2^14, frame:729, mel:729, se:3^9, rese2-multi:3^9, won-sample, won-se, clmr, ...; @R for a sample rate other than 22050 Hz (3^9@16000).")]
         [DefaultValue(ModelSpec.PaperBest)]
         public string Model { get; init; } = ModelSpec.PaperBest;
 
@@ -35,7 +35,8 @@ internal sealed class SummaryCommand(IAnsiConsole console) : Command<SummaryComm
             table.AddRow(row.Layer, Markup.Escape(row.Operation), $"{row.Channels} x {N(row.Length)}", N(row.Parameters), N(row.MultiplyAccumulates));
 
         var spec = summary.Spec;
-        console.MarkupLineInterpolated($"[bold]{spec}[/] with {summary.Tags} tags");
+        var alias = spec.ToString() == spec.Definition ? "" : $" ({spec.Definition})";
+        console.MarkupLineInterpolated($"[bold]{spec}[/]{alias} with {summary.Tags} tags");
         console.Write(table);
         console.MarkupLineInterpolated($"input: {N(spec.InputSamples)} samples = {spec.InputMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms at {spec.SampleRate} Hz");
         console.MarkupLineInterpolated($"parameters: {N(summary.Parameters)}");

@@ -26,7 +26,7 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [CommandOption("--segments <N>")] [Description("Segments per file from its start (the paper: 10); 0 = the whole file.")] [DefaultValue(0)]
         public int Segments { get; init; }
 
-        [CommandOption("--tags <FILE>")] [Description("With a TorchScript --model: its tags, one per line in output order.")]
+        [CommandOption("--tags <FILE>")] [Description("The model's tags, one per line in output order, or mtat / jamendo (Won et al.'s lists): for TorchScript, or a state_dict that carries none.")]
         public string? TagsFile { get; init; }
 
         [CommandOption("--segment-samples <N>")] [Description("With a TorchScript --model: its input length in samples at its --sample-rate.")]

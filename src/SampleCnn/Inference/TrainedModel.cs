@@ -8,11 +8,12 @@ namespace SampleCnn.Inference;
 
 /// <summary>
 /// A trained model opened for inference from a path: a run folder (its best checkpoint by default), a SampleCnn
-/// checkpoint, a PyTorch state_dict (with its spec and tags given) or TorchScript (with its tags and segment
-/// length given). The kind follows the path: a folder is a run, .pt/.ts/.torchscript is TorchScript, .pth/.bin
-/// is a state_dict, anything else a checkpoint. The network is in eval mode on the device it was opened on.
-/// The sample rate the model reads audio at is its spec's (a checkpoint records the spec; a state_dict's is given),
-/// or, for TorchScript, the one given.
+/// checkpoint, a PyTorch state_dict of any layout <see cref="StateDict"/> recognises (ours with its spec given; a
+/// tags file, or a published checkpoint's own list) or TorchScript (with its tags and segment length given). The
+/// kind follows the path: a folder is a run, .pt/.ts/.torchscript is TorchScript, .pth/.bin or a file PyTorch
+/// saved (a Lightning .ckpt) is a state_dict, anything else a checkpoint. The network is in eval mode on the device
+/// it was opened on. The sample rate the model reads audio at is its spec's (a checkpoint records the spec; a published
+/// layout's spec names its rate; ours is given), or, for TorchScript, the one given.
 /// </summary>
 internal sealed class TrainedModel : IDisposable
 {
@@ -66,26 +67,33 @@ internal sealed class TrainedModel : IDisposable
 
     static TrainedModel OpenStateDict(string file, ModelOpenOptions options, Device device)
     {
-        if (options.Spec is null || options.TagsFile is null)
-            throw new ArgumentException($"{file}: a PyTorch state_dict carries no model spec or tags; give its model spec and a tags file");
-        var spec = ModelSpec.Parse(options.Spec);
-        var tags = TagsFile.Read(options.TagsFile);
-        var model = new TaggingCnn(spec, tags.Length);
+        var (layout, model) = StateDict.Open(file, options.Spec is null ? null : ModelSpec.Parse(options.Spec));
         try
         {
-            StateDict.Load(file, model);
+            var tags = TagsFor(file, layout, model.Tags, options.TagsFile);
+            model.to(device);
+            return Ours(ModelKind.StateDict, file, model, tags, null, layout);
         }
         catch
         {
             model.Dispose();
             throw;
         }
-        model.to(device).eval();
-        return Ours(ModelKind.StateDict, file, model, tags, null);
     }
 
-    static TrainedModel Ours(ModelKind kind, string file, TaggingCnn model, string[] tags, int? epoch) =>
-        new(new ModelInfo(kind, file, model.Spec.ToString(), tags.Length, (int)model.Spec.InputSamples, epoch, model.Spec.SampleRate), tags, model, model);
+    /// <summary>The tags given (a file or a published list's name), else the layout's own; as many as the outputs.</summary>
+    static string[] TagsFor(string file, WeightsLayout layout, int outputs, string? given)
+    {
+        if (given is null)
+            return PublishedTags.Default(layout, outputs)?.ToArray()
+                   ?? throw new ArgumentException($"{file}: {layout.Name} weights with {outputs} outputs carry no tags; give a tags file");
+        var tags = TagsFile.Read(given);
+        if (tags.Length != outputs) throw new InvalidDataException($"{given}: {tags.Length} tags for the {outputs} outputs of {file}");
+        return tags;
+    }
+
+    static TrainedModel Ours(ModelKind kind, string file, TaggingCnn model, string[] tags, int? epoch, WeightsLayout? layout = null) =>
+        new(new ModelInfo(kind, file, model.Spec.ToString(), tags.Length, (int)model.Spec.InputSamples, epoch, model.Spec.SampleRate, layout), tags, model, model);
 
     public void Dispose() => (Network as IDisposable)?.Dispose();
 }

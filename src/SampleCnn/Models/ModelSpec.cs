@@ -6,9 +6,11 @@ namespace SampleCnn.Models;
 
 /// <summary>
 /// One model of the paper's family, named by a short text used everywhere (CLI, run folders, tables):
-/// <c>3^9</c>, <c>frame:729</c>, <c>mel:729</c>, <c>se:3^9</c>, <c>rese2-multi:3^9</c>; a suffix <c>@R</c>
-/// (<c>3^9@16000</c>) gives a sample rate other than the paper's 22,050 Hz, which a text without it means.
-/// Input samples = <see cref="Hop"/> x <see cref="M"/>^<see cref="Modules"/>, so the last pooled map has length 1.
+/// <c>3^9</c>, <c>frame:729</c>, <c>mel:729</c>, <c>se:3^9</c>, <c>rese2-multi:3^9</c>, and the published
+/// checkpoints' models: <c>won-sample</c> (<c>3^9+pad1@16000</c>), <c>won-se</c> (<c>rese2-won:3^9+pad1+dense-head@16000</c>),
+/// <c>clmr</c> (<c>3^9+last3</c>). A suffix <c>@R</c> (<c>3^9@16000</c>) gives a sample rate other than the paper's
+/// 22,050 Hz, which a text without it means. Input samples = <see cref="Hop"/> x <see cref="M"/>^<see cref="Modules"/>,
+/// so the last pooled map has length 1.
 /// </summary>
 /// <param name="FrontEnd">Strided conv on samples, or mel spectrogram.</param>
 /// <param name="M">Filter size = pooling size of the modules (2..5).</param>
@@ -17,8 +19,13 @@ namespace SampleCnn.Models;
 /// <param name="Hop">First stride (waveform: equal to Filter) or STFT hop (mel).</param>
 /// <param name="Block">The repeated block.</param>
 /// <param name="MultiLevel">Concatenate the global max-pooled outputs of the last three modules before the dense layers.</param>
+/// <param name="FirstPadding">Zero samples added at each end before layer 1's strided conv (<c>+pad1</c>: Won et al.'s
+/// layer 1 sees samples [3t-1, 3t+1] for output t; the output length stays the same).</param>
+/// <param name="LastKernel">Kernel of the last conv, the one on the length-1 map before the dense layers, with "same"
+/// padding (<c>+last3</c>: CLMR's; on a length-1 map only its centre tap meets a sample).</param>
+/// <param name="DenseHead">A hidden dense 512 + BatchNorm + ReLU between the last conv and the dropout + dense (<c>+dense-head</c>).</param>
 public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Filter, int Hop,
-    BlockKind Block = BlockKind.Plain, bool MultiLevel = false)
+    BlockKind Block = BlockKind.Plain, bool MultiLevel = false, int FirstPadding = 0, int LastKernel = 1, bool DenseHead = false)
 {
     /// <summary>The paper's best model, the default wherever a model is chosen.</summary>
     public const string PaperBest = "3^9";
@@ -42,7 +49,17 @@ public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Fi
     public const string ValidForms =
         "valid forms: m^n (m = 2..5, e.g. 3^9, 2^14, 4^7, 5^6); frame:F (F = 3^k, 3..19683, e.g. frame:729); " +
         "mel:F or mel:F/H (window F, hop H = 3^k, e.g. mel:729); prefixes se:, rese2:, multi:, se-multi:, rese2-multi: " +
-        "(e.g. se:3^9, rese2-multi:3^9); a suffix @R sets the sample rate in Hz (default 22050, e.g. 3^9@16000)";
+        "rese2-won: (residual SE on every layer, Won et al. 2020); modifiers +pad1, +last3, +dense-head " +
+        "(e.g. se:3^9, rese2-multi:3^9, 3^9+pad1); a suffix @R sets the sample rate in Hz (default 22050, e.g. 3^9@16000); " +
+        "the published checkpoints' models won-sample, won-se, clmr";
+
+    /// <summary>The published checkpoints' models by name, each an alias of its full spec text (see <see cref="Definition"/>).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Aliases = new Dictionary<string, string>
+    {
+        ["won-sample"] = "3^9+pad1@16000",
+        ["won-se"] = "rese2-won:3^9+pad1+dense-head@16000",
+        ["clmr"] = "3^9+last3",
+    };
 
     /// <summary>The number of samples the model reads at once: one segment.</summary>
     public long InputSamples => Hop * (long)Math.Pow(M, Modules);
@@ -66,12 +83,32 @@ public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Fi
     /// <summary>Parses a spec; throws <see cref="ModelSpecException"/> naming the text and the valid forms.</summary>
     public static ModelSpec Parse(string text)
     {
-        var core = text.Trim().ToLowerInvariant();
-        var at = core.LastIndexOf('@');
+        var key = text.Trim().ToLowerInvariant();
+        var full = Aliases.GetValueOrDefault(key, key);
+        var at = full.LastIndexOf('@');
         int rate = DefaultSampleRate;
-        var spec = at < 0 ? TryParseCore(core)
-            : TryInt(core[(at + 1)..], out rate) && rate is >= MinSampleRate and <= MaxSampleRate ? TryParseCore(core[..at]) : null;
+        var spec = at < 0 ? TryParseModified(full)
+            : TryInt(full[(at + 1)..], out rate) && rate is >= MinSampleRate and <= MaxSampleRate ? TryParseModified(full[..at]) : null;
         return spec is null ? throw new ModelSpecException($"unknown model spec '{text}'; {ValidForms}") : spec with { SampleRate = rate };
+    }
+
+    // Modifiers follow the spec, each once: core+pad1+last3+dense-head.
+    static ModelSpec? TryParseModified(string text)
+    {
+        var parts = text.Split('+');
+        var spec = TryParseCore(parts[0]);
+        foreach (var modifier in parts.Skip(1))
+        {
+            if (spec is null) return null;
+            spec = modifier switch
+            {
+                "pad1" when spec.FirstPadding == 0 && spec.FrontEnd == FrontEndKind.Waveform && spec.Filter > 2 => spec with { FirstPadding = 1 },
+                "last3" when spec.LastKernel == 1 && !spec.MultiLevel => spec with { LastKernel = 3 },
+                "dense-head" when !spec.DenseHead && !spec.MultiLevel => spec with { DenseHead = true },
+                _ => null,
+            };
+        }
+        return spec;
     }
 
     static ModelSpec? TryParseCore(string text)
@@ -87,6 +124,7 @@ public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Fi
                 "multi" => (BlockKind.Plain, true),
                 "se-multi" => (BlockKind.SqueezeExcite, true),
                 "rese2-multi" => (BlockKind.ReSe2, true),
+                "rese2-won" => (BlockKind.ReSe2Won, false),
                 _ => null,
             };
             if (wrap is { } w)
@@ -94,6 +132,7 @@ public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Fi
                 var inner = TryParseCore(text[(colon + 1)..]);
                 if (inner is null || inner.Block != BlockKind.Plain || inner.MultiLevel) return null;
                 var wrapped = inner with { Block = w.block, MultiLevel = w.multi };
+                if (w.block == BlockKind.ReSe2Won && inner.FrontEnd != FrontEndKind.Waveform) return null; // its layer 1 is a block on samples
                 return wrapped.MultiLevel && wrapped.Modules < 3 ? null : wrapped;
             }
         }
@@ -124,23 +163,35 @@ public sealed record ModelSpec(FrontEndKind FrontEnd, int M, int Modules, int Fi
         return null;
     }
 
-    /// <summary>The canonical text of this spec; <see cref="Parse"/> reads it back to an equal spec.</summary>
+    /// <summary>The canonical text of this spec (a published model's name where it is one); <see cref="Parse"/> reads it back to an equal spec.</summary>
     public override string ToString()
     {
-        var core = FrontEnd switch
+        var definition = Definition;
+        return Aliases.FirstOrDefault(a => a.Value == definition).Key ?? definition;
+    }
+
+    /// <summary>The spec written out in full, with its prefix and modifiers (what an alias stands for).</summary>
+    public string Definition
+    {
+        get
         {
-            FrontEndKind.Mel => Filter == Hop ? $"mel:{Filter}" : $"mel:{Filter}/{Hop}",
-            _ => Filter == M ? $"{M}^{Modules}" : $"frame:{Filter}",
-        };
-        var prefix = (Block, MultiLevel) switch
-        {
-            (BlockKind.Plain, false) => "",
-            (BlockKind.Plain, true) => "multi:",
-            (BlockKind.SqueezeExcite, false) => "se:",
-            (BlockKind.SqueezeExcite, true) => "se-multi:",
-            (BlockKind.ReSe2, false) => "rese2:",
-            _ => "rese2-multi:",
-        };
-        return prefix + core + (SampleRate == DefaultSampleRate ? "" : FormattableString.Invariant($"@{SampleRate}"));
+            var core = FrontEnd switch
+            {
+                FrontEndKind.Mel => Filter == Hop ? $"mel:{Filter}" : $"mel:{Filter}/{Hop}",
+                _ => Filter == M ? $"{M}^{Modules}" : $"frame:{Filter}",
+            };
+            var prefix = (Block, MultiLevel) switch
+            {
+                (BlockKind.Plain, false) => "",
+                (BlockKind.Plain, true) => "multi:",
+                (BlockKind.SqueezeExcite, false) => "se:",
+                (BlockKind.SqueezeExcite, true) => "se-multi:",
+                (BlockKind.ReSe2, false) => "rese2:",
+                (BlockKind.ReSe2, true) => "rese2-multi:",
+                _ => "rese2-won:",
+            };
+            var modifiers = (FirstPadding == 1 ? "+pad1" : "") + (LastKernel == 3 ? "+last3" : "") + (DenseHead ? "+dense-head" : "");
+            return prefix + core + modifiers + (SampleRate == DefaultSampleRate ? "" : FormattableString.Invariant($"@{SampleRate}"));
+        }
     }
 }

@@ -8,6 +8,9 @@ namespace SampleCnn.Models;
 /// <summary>
 /// ReSE-2 (Kim, Lee, Nam 2018): conv-BN-ReLU-conv-BN, squeeze-and-excitation, plus the input
 /// (through a 1x1 conv + BN where the channel count changes, as in ResNet), ReLU, max-pool m.
+/// Won et al. 2020's form (<see cref="BlockKind.ReSe2Won"/>, <paramref name="won"/>) differs only in its parts: SE
+/// without a bottleneck, and the shortcut projected by a conv of the block's kernel, stride and padding where the
+/// stride or the channel count changes; it also serves as a strided layer 1 and as the last conv (pool 1).
 /// </summary>
 internal sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows
 {
@@ -19,25 +22,37 @@ internal sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows
     private readonly Conv1d? project;
     private readonly BatchNorm1d? projectBn;
     private readonly MaxPool1d pool;
-    private readonly int m;
+    private readonly int kernel, stride, pooling;
+    private readonly int? padding;
+    private readonly bool won;
 
-    public ReSe2Module(long inChannels, long outChannels, int m, BatchNormSettings? batchNorm = null) : base(nameof(ReSe2Module))
+    /// <param name="padding">Zero samples at each end of the first conv (and a Won projection); null: "same".</param>
+    /// <param name="pool">Max-pool size; the kernel when null.</param>
+    public ReSe2Module(long inChannels, long outChannels, int kernel, BatchNormSettings? batchNorm = null,
+        bool won = false, int stride = 1, int? padding = null, int? pool = null) : base(nameof(ReSe2Module))
     {
-        this.m = m;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+        this.won = won;
+        pooling = pool ?? kernel;
         batchNorm ??= BatchNormSettings.PyTorch;
-        conv1 = nn.Conv1d(inChannels, outChannels, m, Padding.Same);
+        conv1 = Conv(inChannels, outChannels, kernel, stride, padding);
         bn1 = batchNorm.Create(outChannels);
-        conv2 = nn.Conv1d(outChannels, outChannels, m, Padding.Same);
+        conv2 = nn.Conv1d(outChannels, outChannels, kernel, Padding.Same);
         bn2 = batchNorm.Create(outChannels);
-        se = new SqueezeExcite(outChannels);
-        if (inChannels != outChannels)
+        se = new SqueezeExcite(outChannels, won ? 1 : SqueezeExcite.Reduction);
+        if (inChannels != outChannels || stride != 1)
         {
-            project = nn.Conv1d(inChannels, outChannels, 1);
+            project = won ? Conv(inChannels, outChannels, kernel, stride, padding) : nn.Conv1d(inChannels, outChannels, 1);
             projectBn = batchNorm.Create(outChannels);
         }
-        pool = nn.MaxPool1d(m);
+        this.pool = nn.MaxPool1d(pooling);
         RegisterComponents();
     }
+
+    static Conv1d Conv(long inChannels, long outChannels, int kernel, int stride, int? padding) =>
+        padding is { } p ? nn.Conv1d(inChannels, outChannels, kernel, stride: stride, padding: p) : nn.Conv1d(inChannels, outChannels, kernel, Padding.Same);
 
     public override Tensor forward(Tensor x)
     {
@@ -57,9 +72,12 @@ internal sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows
 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)
     {
-        var macs = inputLength * (conv1.weight!.numel() + conv2.weight!.numel() + (project?.weight!.numel() ?? 0))
+        var convLength = padding is { } p ? (inputLength + 2 * p - kernel) / stride + 1 : inputLength;
+        var macs = convLength * (conv1.weight!.numel() + conv2.weight!.numel() + (project?.weight!.numel() ?? 0))
                    + se.MultiplyAccumulates;
-        var op = $"ReSE-2 {m}/1{(project is null ? "" : " + 1x1 skip")}, pool {m}";
-        yield return new LayerRow(name, op, conv1.out_channels, inputLength / m, this.Count(), macs);
+        var op = won
+            ? $"ReSE-2 {kernel}/{stride}{(padding > 0 ? $" pad {padding}" : "")}{(project is null ? "" : " + conv skip")}{(pooling > 1 ? $", pool {pooling}" : "")}"
+            : $"ReSE-2 {kernel}/1{(project is null ? "" : " + 1x1 skip")}, pool {kernel}";
+        yield return new LayerRow(name, op, conv1.out_channels, convLength / pooling, this.Count(), macs);
     }
 }

@@ -5,7 +5,8 @@ namespace SampleCnn.Models;
 
 /// <summary>
 /// Squeeze-and-excitation: global average over time, a bottleneck of C/16 units, and a sigmoid
-/// gate that rescales each channel (reduction 16 as the issue states for Kim, Lee, Nam 2018).
+/// gate that rescales each channel (reduction 16 as the issue states for Kim, Lee, Nam 2018; Won et al. 2020
+/// use reduction 1, no bottleneck).
 /// </summary>
 internal sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
 {
@@ -14,9 +15,9 @@ internal sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
     private readonly Linear squeeze;
     private readonly Linear excite;
 
-    public SqueezeExcite(long channels) : base(nameof(SqueezeExcite))
+    public SqueezeExcite(long channels, int reduction = Reduction) : base(nameof(SqueezeExcite))
     {
-        var hidden = Math.Max(1, channels / Reduction);
+        var hidden = Math.Max(1, channels / reduction);
         squeeze = nn.Linear(channels, hidden);
         excite = nn.Linear(hidden, channels);
         RegisterComponents();

@@ -31,20 +31,22 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
         Tags = tags;
         BatchNorm = batchNorm ?? BatchNormSettings.PyTorch;
         BatchNorm.Validate();
+        bool won = spec.Block == BlockKind.ReSe2Won;
         frontEnd = spec.FrontEnd == FrontEndKind.Mel
             ? new MelFrontEnd(spec.Filter, spec.Hop, ModelSpec.MelBins, spec.SampleRate, batchNorm: BatchNorm)
-            : new WaveformFrontEnd(spec.Filter, spec.FrontEndChannels, BatchNorm);
+            : won ? new ReSe2Module(1, spec.FrontEndChannels, spec.Filter, BatchNorm, won: true, stride: spec.Filter, padding: spec.FirstPadding, pool: 1)
+            : new WaveformFrontEnd(spec.Filter, spec.FrontEndChannels, BatchNorm, spec.FirstPadding);
         blocks = nn.ModuleList<nn.Module<Tensor, Tensor>>();
         for (int i = 1; i <= spec.Modules; i++)
         {
             long inChannels = i == 1 ? spec.FrontEndChannels : spec.ModuleChannels(i - 1), outChannels = spec.ModuleChannels(i);
-            blocks.Add(spec.Block == BlockKind.ReSe2
-                ? new ReSe2Module(inChannels, outChannels, spec.M, BatchNorm)
+            blocks.Add(spec.Block is BlockKind.ReSe2 or BlockKind.ReSe2Won
+                ? new ReSe2Module(inChannels, outChannels, spec.M, BatchNorm, won)
                 : new ConvModule(inChannels, outChannels, spec.M, spec.Block == BlockKind.SqueezeExcite, BatchNorm));
         }
         head = spec.MultiLevel
             ? new MultiLevelHead(Enumerable.Range(spec.Modules - MultiLevelHead.Levels + 1, MultiLevelHead.Levels).Sum(spec.ModuleChannels), tags, dropout, BatchNorm)
-            : new ClassifierHead(spec.ModuleChannels(spec.Modules), tags, dropout, BatchNorm);
+            : new ClassifierHead(spec.ModuleChannels(spec.Modules), tags, dropout, BatchNorm, spec.LastKernel, won, spec.DenseHead);
         RegisterComponents();
         InitialiseHeUniform();
     }

@@ -4,20 +4,22 @@ using static TorchSharp.torch;
 namespace SampleCnn.Models;
 
 /// <summary>
-/// Layer 1 on raw samples: Conv1d(1 -> 128, kernel = stride = first filter, no padding) + BN + ReLU.
-/// The first filter is m for sample-level models and m^k (e.g. 729) for frame-level ones.
+/// Layer 1 on raw samples: Conv1d(1 -> 128, kernel = stride = first filter) + BN + ReLU, unpadded or with the
+/// spec's first-layer padding. The first filter is m for sample-level models and m^k (e.g. 729) for frame-level ones.
 /// </summary>
 internal sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows, IFoldable
 {
     private readonly Conv1d conv;
     private readonly BatchNorm1d bn;
     private readonly int filter;
+    private readonly int padding;
     private bool folded;
 
-    public WaveformFrontEnd(int filter, long channels, BatchNormSettings? batchNorm = null) : base(nameof(WaveformFrontEnd))
+    public WaveformFrontEnd(int filter, long channels, BatchNormSettings? batchNorm = null, int padding = 0) : base(nameof(WaveformFrontEnd))
     {
         this.filter = filter;
-        conv = nn.Conv1d(1, channels, filter, stride: filter);
+        this.padding = padding;
+        conv = nn.Conv1d(1, channels, filter, stride: filter, padding: padding);
         bn = (batchNorm ?? BatchNormSettings.PyTorch).Create(channels);
         RegisterComponents();
     }
@@ -39,7 +41,7 @@ internal sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows, 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)
     {
         var length = inputLength / filter;
-        yield return new LayerRow(name, $"conv {filter}/{filter}", conv.out_channels, length, this.Count(),
+        yield return new LayerRow(name, $"conv {filter}/{filter}{(padding > 0 ? $" pad {padding}" : "")}", conv.out_channels, length, this.Count(),
             length * conv.weight!.numel());
     }
 }

@@ -65,13 +65,15 @@ public sealed class TrainedModelTests : IDisposable
         var tags = TagsFile("bright", "dark", "loud");
 
         using var opened = TrainedModel.Open(pth, new ModelOpenOptions(Spec: "3^4", TagsFile: tags), CPU);
-        Assert.Equal(new ModelInfo(ModelKind.StateDict, pth, "3^4", 3, 243, null, 22050), opened.Info);
+        Assert.Equal(new ModelInfo(ModelKind.StateDict, pth, "3^4", 3, 243, null, 22050, WeightsLayout.SampleCnn), opened.Info);
         Assert.Equal($"{pth}: PyTorch state_dict, 3^4, 3 tags, 22050 Hz", opened.Info.Description);
         Assert.Equal(["bright", "dark", "loud"], opened.Tags);
         Assert.Equal(Scores(source, 243), Scores(opened.Network, 243));
 
         var bare = Assert.Throws<ArgumentException>(() => TrainedModel.Open(pth, new ModelOpenOptions(TagsFile: tags), CPU));
-        Assert.Equal($"{pth}: a PyTorch state_dict carries no model spec or tags; give its model spec and a tags file", bare.Message);
+        Assert.Equal($"{pth}: a SampleCnn state_dict carries no model spec; give its model spec", bare.Message);
+        var untagged = Assert.Throws<ArgumentException>(() => TrainedModel.Open(pth, new ModelOpenOptions(Spec: "3^4"), CPU));
+        Assert.Equal($"{pth}: samplecnn weights with 3 outputs carry no tags; give a tags file", untagged.Message);
     }
 
     [Fact]
@@ -81,8 +83,9 @@ public sealed class TrainedModelTests : IDisposable
         var pth = Path.Combine(scratch.Folder, "weights.pth");
         StateDict.Save(source, pth);
 
-        var head = Assert.Throws<InvalidDataException>(() => TrainedModel.Open(pth, new ModelOpenOptions(Spec: "3^4", TagsFile: TagsFile("a", "b", "c", "d")), CPU));
-        Assert.Equal($"{pth}: head.dense.weight has shape [3, 512] in the file, [4, 512] in 3^4 with 4 tags", head.Message);
+        var fourTags = TagsFile("a", "b", "c", "d");
+        var head = Assert.Throws<InvalidDataException>(() => TrainedModel.Open(pth, new ModelOpenOptions(Spec: "3^4", TagsFile: fourTags), CPU));
+        Assert.Equal($"{fourTags}: 4 tags for the 3 outputs of {pth}", head.Message);
         var spec = Assert.Throws<InvalidDataException>(() => TrainedModel.Open(pth, new ModelOpenOptions(Spec: "se:3^4", TagsFile: TagsFile("a", "b", "c")), CPU));
         Assert.Matches(@": blocks\.0\.se\.\S+ of se:3\^4 is missing from the file$", spec.Message);
     }

@@ -44,6 +44,12 @@ public class ModelSpecTests
     [InlineData("3^9@16000")]
     [InlineData("se:3^9@16000")]
     [InlineData("mel:729@44100")]
+    [InlineData("won-sample")]
+    [InlineData("won-se")]
+    [InlineData("clmr")]
+    [InlineData("3^9+pad1+last3")]
+    [InlineData("rese2-won:3^9")]
+    [InlineData("se:frame:243+pad1+dense-head")]
     public void CanonicalTextRoundTrips(string text)
     {
         var spec = ModelSpec.Parse(text);
@@ -80,6 +86,14 @@ public class ModelSpecTests
     [InlineData("3^9@400000")]
     [InlineData("@16000")]
     [InlineData("3^9@16000@16000")]
+    [InlineData("3^9+pad1+pad1")]
+    [InlineData("2^14+pad1")]
+    [InlineData("mel:729+pad1")]
+    [InlineData("multi:3^9+dense-head")]
+    [InlineData("multi:3^9+last3")]
+    [InlineData("rese2-won:mel:729")]
+    [InlineData("3^9+pad2")]
+    [InlineData("won-sample+last3")]
     public void InvalidSpecsNameTheTextAndTheValidForms(string text)
     {
         var error = Assert.Throws<ModelSpecException>(() => ModelSpec.Parse(text));
@@ -113,5 +127,19 @@ public class ModelSpecTests
         Assert.Equal(3691, Math.Round(spec.InputMilliseconds)); // Won et al.'s 3.69 s
         Assert.NotEqual(ModelSpec.Parse("se:3^9"), spec);
         Assert.Equal(spec, ModelSpec.Parse("se:3^9") with { SampleRate = 16000 });
+    }
+
+    [Fact]
+    public void ThePublishedModelsAreAliasesOfFullSpecs()
+    {
+        Assert.Equal(ModelSpec.Parse("3^9") with { FirstPadding = 1, SampleRate = 16000 }, ModelSpec.Parse("won-sample"));
+        Assert.Equal(ModelSpec.Parse("3^9") with { LastKernel = 3 }, ModelSpec.Parse("CLMR"));
+        var se = ModelSpec.Parse("won-se");
+        Assert.Equal((BlockKind.ReSe2Won, 1, 1, true), (se.Block, se.FirstPadding, se.LastKernel, se.DenseHead));
+        Assert.Equal("rese2-won:3^9+pad1+dense-head@16000", se.Definition);
+        Assert.Equal("won-se", ModelSpec.Parse("rese2-won:3^9+pad1+dense-head@16000").ToString());
+        Assert.Equal("rese2-won:3^9+pad1+dense-head", ModelSpec.Parse("rese2-won:3^9+pad1+dense-head").ToString());
+        Assert.Equal(59049, se.InputSamples);
+        Assert.Equal("3^9", ModelSpec.Parse("3^9").Definition);
     }
 }

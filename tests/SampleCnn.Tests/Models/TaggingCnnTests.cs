@@ -37,6 +37,10 @@ public class TaggingCnnTests
     [InlineData("se:3^9")]
     [InlineData("rese2-multi:3^9")]
     [InlineData("se-multi:2^14")]
+    [InlineData("won-sample")]
+    [InlineData("won-se")]
+    [InlineData("clmr")]
+    [InlineData("rese2-won:2^14+last3")]
     public void EveryLayerProducesTheShapeItsTableRowStates(string text)
     {
         var spec = ModelSpec.Parse(text);
@@ -152,5 +156,57 @@ public class TaggingCnnTests
         var bandCentres = Enumerable.Range(1, ModelSpec.MelBins).Select(i =>
             MelFilterbank.MelToHz(i * MelFilterbank.HzToMel(sampleRate / 2.0, MelScale.Slaney) / (ModelSpec.MelBins + 1), MelScale.Slaney)).ToArray();
         Assert.InRange(bandCentres[band], 900, 1100);
+    }
+
+    [Fact]
+    public void PublishedModelsHaveTheirLayoutsParameters()
+    {
+        // won-sample differs from 3^9 in layer 1's padding only; clmr's last conv has 3 taps; won-se as Won et al.'s
+        // layers: per block conv_1, conv_2, dense1/dense2 C x C, conv_3 where the stride or channels change, plus the head.
+        static long Count(string spec) { using var model = new TaggingCnn(ModelSpec.Parse(spec), 50); return model.Count(); }
+        Assert.Equal(Count("3^9"), Count("won-sample"));
+        Assert.Equal(Count("3^9") + 512 * 512 * 2, Count("clmr"));
+        static long Block(long cin, long cout, long k, bool project) =>
+            cin * cout * k + cout + 2 * cout + cout * cout * k + cout + 2 * cout + 2 * (cout * cout + cout) + (project ? cin * cout * k + cout + 2 * cout : 0);
+        long[] channels = [1, 128, 128, 128, 256, 256, 256, 256, 256, 256, 512, 512];
+        long body = Enumerable.Range(0, 11).Sum(i => Block(channels[i], channels[i + 1], i == 10 ? 1 : 3, i == 0 || channels[i] != channels[i + 1]));
+        Assert.Equal(body + 512 * 512 + 512 + 2 * 512 + 50 * 512 + 50, Count("won-se"));
+    }
+
+    [Fact]
+    public void FirstLayerPaddingShiftsLayerOneByOneSample()
+    {
+        using var plain = new TaggingCnn(ModelSpec.Parse("3^4"), 2);
+        using var padded = new TaggingCnn(ModelSpec.Parse("3^4+pad1"), 2);
+        padded.load_state_dict(plain.state_dict());
+        plain.eval();
+        padded.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(1, 1, 243);
+        var shifted = nn.functional.pad(x, [1, 0])[.., .., ..243]; // sample t-1 at position t
+        var expected = plain.LayerOutputs(shifted)[0];
+        var found = padded.LayerOutputs(x)[0];
+        Assert.Equal(expected.shape, found.shape);
+        Assert.True(found.allclose(expected, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Theory]
+    [InlineData("won-sample")]
+    [InlineData("clmr")]
+    [InlineData("won-se")]
+    public void FoldingBatchNormKeepsThePublishedModelsScores(string text)
+    {
+        manual_seed(2);
+        using var model = new TaggingCnn(ModelSpec.Parse(text), 5);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.train();
+        model.forward(randn(4, 1, 59049) * 0.3); // running statistics away from 0 and 1
+        model.eval();
+        var x = randn(2, 1, 59049) * 0.3;
+        var before = model.forward(x);
+        model.FoldBatchNorm();
+        Assert.True(model.forward(x).allclose(before, rtol: 1e-4, atol: 1e-5));
     }
 }
