@@ -26,9 +26,6 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [CommandOption("--segments <N>")] [Description("Segments per file from its start (the paper: 10); 0 = the whole file.")] [DefaultValue(0)]
         public int Segments { get; init; }
 
-        [CommandOption("--tags <FILE>")] [Description("The model's tags, one per line in output order, or mtat / jamendo (Won et al.'s lists): for TorchScript, or a state_dict that carries none.")]
-        public string? TagsFile { get; init; }
-
         [CommandOption("--segment-samples <N>")] [Description("With a TorchScript --model: its input length in samples at its --sample-rate.")]
         public int? SegmentSamples { get; init; }
 
@@ -54,7 +51,7 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
     {
         var device = settings.Apply();
         var options = new TaggerOptions(settings.Segments == 0 ? null : settings.Segments, settings.BatchSize, settings.Precision == "bf16");
-        using var session = TaggingSession.Open(settings.Inputs, settings.Model, settings.OpenOptions with { TagsFile = settings.TagsFile, SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate },
+        using var session = TaggingSession.Open(settings.Inputs, settings.Model, settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate },
             options, settings.TaggramOut, device);
         var files = session.Files;
         bool machine = settings.Json || settings.Csv;

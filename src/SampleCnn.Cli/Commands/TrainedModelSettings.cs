@@ -8,7 +8,7 @@ namespace SampleCnn.Cli.Commands;
 internal class TrainedModelSettings : DeviceSettings
 {
     [CommandOption("-m|--model <RUN_OR_CHECKPOINT>")]
-    [Description("A run folder (its best checkpoint) or a checkpoint file.")]
+    [Description("A run folder (its best checkpoint), a checkpoint file, or a PyTorch state_dict (ours or a published layout).")]
     public string Model { get; init; } = "";
 
     [CommandOption("--checkpoint <NAME>")]
@@ -16,6 +16,14 @@ internal class TrainedModelSettings : DeviceSettings
     [DefaultValue("best")]
     public string Checkpoint { get; init; } = "best";
 
+    [CommandOption("--spec <SPEC>")]
+    [Description("For a PyTorch state_dict of ours: its model spec (a published layout knows its own).")]
+    public string? Spec { get; init; }
+
+    [CommandOption("--tags <FILE>")]
+    [Description("The model's tags, one per line in output order, or mtat / jamendo (Won et al.'s lists): for TorchScript, or a state_dict that carries none.")]
+    public string? TagsFile { get; init; }
+
     /// <summary>How the library opens --model (<see cref="TrainedModel"/>), as far as these options say.</summary>
-    public ModelOpenOptions OpenOptions => new(Checkpoint);
+    public ModelOpenOptions OpenOptions => new(Checkpoint, Spec, TagsFile);
 }

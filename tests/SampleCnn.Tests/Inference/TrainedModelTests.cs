@@ -137,4 +137,23 @@ public sealed class TrainedModelTests : IDisposable
             Assert.Equal(Scores(model, 243), Scores(reopened.Network, 243));
         }
     }
+
+    [Fact]
+    public void EveryVerbThatTakesAModelTakesAStateDictWithItsSpecAndTags()
+    {
+        manual_seed(5);
+        using (var source = new TaggingCnn(ModelSpec.Parse("3^4"), 2)) StateDict.Save(source, Path.Combine(scratch.Folder, "w.pth"));
+        var pth = Path.Combine(scratch.Folder, "w.pth");
+        var tags = TagsFile("bright", "dark");
+        var pictures = Path.Combine(scratch.Folder, "pictures");
+
+        var (code, output, error) = Run("visualize", "--model", pth, "--spec", "3^4", "--tags", tags, "--layers", "1", "--steps", "2", "--out", pictures);
+        Assert.True(code == 0, error);
+        Assert.Contains("layer 1:", output);
+        Assert.True(File.Exists(Path.Combine(pictures, "layer1-spectra.png")));
+
+        var (bareCode, _, bareError) = Run("visualize", "--model", pth, "--tags", tags, "--layers", "1", "--out", pictures);
+        Assert.NotEqual(0, bareCode);
+        Assert.Contains("give its model spec", bareError);
+    }
 }
