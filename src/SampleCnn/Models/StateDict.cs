@@ -26,18 +26,6 @@ internal static class StateDict
         return file.ReadAtLeast(start, 4, throwOnEndOfStream: false) == 4 && (start.SequenceEqual("PK\u0003\u0004"u8) || start[0] == 0x80);
     }
 
-    /// <summary>Loads the file's weights, of any layout, into the model, or nothing when they do not fit it exactly.</summary>
-    public static void Load(string path, TaggingCnn model)
-    {
-        var (layout, tensors) = Read(path);
-        if (layout.Spec is { } spec && spec != model.Spec)
-        {
-            Dispose(tensors);
-            throw new InvalidDataException($"{path}: holds {layout.Title} weights, a {spec} model; this model is {model.Spec}");
-        }
-        Fit(path, layout, tensors, model);
-    }
-
     /// <summary>
     /// Opens a state_dict of any layout as the model it fits, its outputs as many as its head's rows, in eval mode on
     /// the CPU. Ours carries no spec: it is <paramref name="spec"/>, which a published layout, fitting one model,

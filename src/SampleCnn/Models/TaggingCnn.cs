@@ -21,6 +21,9 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
     public ModelSpec Spec { get; }
     public int Tags { get; }
 
+    /// <summary>The key prefix of the output layer (both heads' last dense): what a new head for other tags replaces.</summary>
+    internal const string OutputLayerKey = "head.dense.";
+
     /// <summary>The settings of every BatchNorm in the model.</summary>
     public BatchNormSettings BatchNorm { get; }
 

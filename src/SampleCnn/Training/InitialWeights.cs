@@ -5,9 +5,11 @@ using static TorchSharp.torch;
 namespace SampleCnn.Training;
 
 /// <summary>
-/// Starting weights for a new run, from a SampleCnn checkpoint or a PyTorch state_dict (<see cref="StateDict"/>).
-/// The weights must fit the model exactly (every key, shape and dtype); otherwise nothing is loaded and the
-/// first mismatch is named. Starting from a body with another head is not offered.
+/// Starting weights for a new run, from a SampleCnn checkpoint or a PyTorch state_dict of any layout
+/// (<see cref="StateDict"/>: ours, or a published checkpoint's). The body must fit the model exactly (every key,
+/// shape and dtype), otherwise nothing is loaded and the first mismatch is named. A state_dict with as many outputs
+/// as the run has tags gives every weight; one with another count gives the body, and the run starts a new head
+/// (the last dense layer, as initialised): fine-tuning a published model onto a user's tags.
 /// </summary>
 internal static class InitialWeights
 {
@@ -15,7 +17,14 @@ internal static class InitialWeights
     {
         if (StateDict.IsStateDictPath(path))
         {
-            StateDict.Load(path, model);
+            var (_, source) = StateDict.Open(path, model.Spec);
+            using (source)
+            {
+                var theirs = source.state_dict();
+                bool newHead = source.Tags != tags.Count;
+                StateDict.Apply(path, model.state_dict().ToDictionary(p => p.Key,
+                    p => (newHead && p.Key.StartsWith(TaggingCnn.OutputLayerKey, StringComparison.Ordinal) ? p.Value : theirs[p.Key]).clone()), model);
+            }
             return;
         }
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: weights not found", path);

@@ -22,16 +22,45 @@ public sealed class InitialWeightsTests : IDisposable
     }
 
     [Fact]
-    public void AStateDictWithAnotherTagCountIsRefusedNamingTheHead()
+    public void AStateDictWithAnotherTagCountGivesTheBodyAndTheRunANewHead()
     {
+        manual_seed(7);
         using var source = new TaggingCnn(ModelSpec.Parse("3^3"), 3);
         var pth = Export(source, "three-tags.pth");
         using var target = new TaggingCnn(ModelSpec.Parse("3^3"), 5);
         var before = target.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        var theirs = source.state_dict();
 
-        var error = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(pth, target, new string[5]));
-        Assert.Equal($"{pth}: head.dense.weight has shape [3, 512] in the file, [5, 512] in 3^3 with 5 tags", error.Message);
-        // Nothing was loaded: a refusal leaves the model as it was.
+        InitialWeights.Load(pth, target, new string[5]);
+        foreach (var (key, value) in target.state_dict())
+        {
+            var expected = key.StartsWith("head.dense.", StringComparison.Ordinal) ? before[key] : theirs[key];
+            Assert.True(value.eq(expected).all().item<bool>(), key);
+        }
+        Assert.False(target.state_dict()["frontEnd.conv.weight"].eq(before["frontEnd.conv.weight"]).all().item<bool>());
+    }
+
+    [Fact]
+    public void AStateDictWithTheRunsTagCountGivesEveryWeight()
+    {
+        manual_seed(8);
+        using var source = new TaggingCnn(ModelSpec.Parse("3^3"), 4);
+        var pth = Export(source, "four-tags.pth");
+        using var target = new TaggingCnn(ModelSpec.Parse("3^3"), 4);
+        InitialWeights.Load(pth, target, new string[4]);
+        var theirs = source.state_dict();
+        Assert.All(target.state_dict(), p => Assert.True(p.Value.eq(theirs[p.Key]).all().item<bool>(), p.Key));
+    }
+
+    [Fact]
+    public void AStateDictOfAnotherModelIsRefusedAndNothingLoaded()
+    {
+        using var source = new TaggingCnn(ModelSpec.Parse("3^4"), 3);
+        var pth = Export(source, "other-model.pth");
+        using var target = new TaggingCnn(ModelSpec.Parse("3^3"), 3);
+        var before = target.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        var error = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(pth, target, new string[3]));
+        Assert.StartsWith($"{pth}: ", error.Message);
         Assert.All(target.state_dict(), p => Assert.True(p.Value.eq(before[p.Key]).all().item<bool>(), p.Key));
     }
 
