@@ -11,13 +11,13 @@ namespace SampleCnn.Cli.Commands;
 
 internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCommand.Settings>
 {
-    public sealed class Settings : DeviceSettings
+    public sealed class Settings : TrainedModelSettings
     {
-        [CommandOption("--run <DIR>")] [Description("The run folder written by `train`.")]
+        [CommandOption("--run <DIR>")] [Description("The run folder written by `train` (or --model FILE with --store).")]
         public string Run { get; init; } = "";
 
-        [CommandOption("--checkpoint <NAME>")] [Description("best, last, or a checkpoint file.")] [DefaultValue("best")]
-        public string Checkpoint { get; init; } = "best";
+        [CommandOption("-o|--out <DIR>")] [Description("With --model: where to keep the report (default: beside the file).")]
+        public string? Out { get; init; }
 
         [CommandOption("--split <SPLIT>")] [Description("train, valid or test.")] [DefaultValue("test")]
         public string Split { get; init; } = "test";
@@ -46,7 +46,8 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCo
         public int Seed { get; init; } = Seeds.Default;
 
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Run) ? ValidationResult.Error("--run DIR is required")
+            string.IsNullOrWhiteSpace(Run) == string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("give --run DIR, or --model FILE with --store DIR")
+            : !string.IsNullOrWhiteSpace(Model) && Store is null ? ValidationResult.Error("--model FILE needs --store DIR (a model file records no store)")
             : Splits.Parse(Split) is null ? ValidationResult.Error($"--split '{Split}': expected train, valid or test")
             : !Enum.GetNames<EvaluationProtocol>().Contains(Protocol, StringComparer.OrdinalIgnoreCase) ? ValidationResult.Error($"--protocol '{Protocol}': expected paper or won2020")
             : Aggregate is not ("mean" or "max") ? ValidationResult.Error($"--aggregate '{Aggregate}': expected mean or max")
@@ -60,7 +61,9 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCo
         var options = new RunEvaluationOptions(settings.Checkpoint, Splits.Parse(settings.Split)!.Value, settings.Store,
             Enum.Parse<ClipAggregation>(settings.Aggregate, ignoreCase: true), settings.Segments, settings.Hop, settings.Bootstrap, settings.Seed,
             Enum.Parse<EvaluationProtocol>(settings.Protocol, ignoreCase: true));
-        var (report, files) = RunEvaluation.Evaluate(new RunFolder(settings.Run), options, device, cancellationToken);
+        var (report, files) = string.IsNullOrWhiteSpace(settings.Model)
+            ? RunEvaluation.Evaluate(new RunFolder(settings.Run), options, device, cancellationToken)
+            : RunEvaluation.EvaluateModel(settings.Model, settings.OpenOptions, options, settings.Out, device, cancellationToken);
 
         EvaluationView.Render(console, report, files);
         return 0;

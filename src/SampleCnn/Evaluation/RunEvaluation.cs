@@ -7,8 +7,10 @@ using TorchSharp;
 namespace SampleCnn.Evaluation;
 
 /// <summary>
-/// `evaluate`: scores a run's checkpoint on a split of the store it trained on (or another), with the
-/// segments the run trained on unless told otherwise, and keeps the report in the run folder.
+/// `evaluate`: scores a model on a split of a store the way the paper reports it (or Won et al. 2020) and keeps
+/// the report. A run's checkpoint is scored on the store and segments the run trained on unless told otherwise,
+/// its report kept in the run folder; any other model file (a published checkpoint, a state_dict, a checkpoint
+/// elsewhere) needs the store named, and its report is kept beside it or in a folder given.
 /// </summary>
 public static class RunEvaluation
 {
@@ -16,18 +18,34 @@ public static class RunEvaluation
     {
         var config = run.ReadConfigIfAny();
         using var opened = TrainedModel.OpenCnn(run.CheckpointPath(options.Checkpoint), new ModelOpenOptions(), device, "evaluated");
-        var model = opened.Cnn!;
         var storeFolder = options.Store ?? config?.Store
             ?? throw new OptionException(nameof(options.Store), "store", null, $"{run.Path} records none (it has no config); name the store to evaluate on");
+        return Score(opened, config, storeFolder, options, split => run.Evaluation(split, options.Checkpoint), device, cancel);
+    }
+
+    /// <param name="folder">Where to keep the report; null: beside the model file.</param>
+    public static RunEvaluationResult EvaluateModel(string model, ModelOpenOptions open, RunEvaluationOptions options, string? folder, torch.Device device, CancellationToken cancel = default)
+    {
+        var storeFolder = options.Store
+            ?? throw new OptionException(nameof(options.Store), "store", null, $"{model} is not a run and records none; name the store to evaluate on");
+        using var opened = TrainedModel.OpenCnn(model, open, device, "evaluated");
+        var kept = new RunFolder(folder ?? Path.GetDirectoryName(Path.GetFullPath(model))!);
+        Directory.CreateDirectory(kept.Path);
+        return Score(opened, null, storeFolder, options, split => kept.Evaluation(split, model), device, cancel);
+    }
+
+    static RunEvaluationResult Score(TrainedModel opened, TrainingOptions? config, string storeFolder, RunEvaluationOptions options,
+        Func<string, EvaluationFiles> filesFor, torch.Device device, CancellationToken cancel)
+    {
         using var store = SegmentStore.Open(storeFolder);
         // The paper's protocol scores the segments the run trained on unless told; Won et al.'s sets its own, so it gets only what was given (to refuse it).
         (int? segments, int? hop) = options.Protocol == EvaluationProtocol.Paper
             ? (options.SegmentsPerClip is { } s ? (s == 0 ? null : s) : config?.SegmentsPerClip, options.Hop ?? config?.SegmentHop)
             : (options.SegmentsPerClip, options.Hop);
-        // Only a checkpoint reaches here with a network of ours (no spec or tags are given for a state_dict), so the epoch is known.
-        var report = Evaluator.Evaluate(model, opened.Tags, Path.GetFullPath(opened.Info.Path), opened.Info.Epoch ?? 0, store, options.Split, device,
+        // A state_dict records no epoch: 0.
+        var report = Evaluator.Evaluate(opened.Cnn!, opened.Tags, Path.GetFullPath(opened.Info.Path), opened.Info.Epoch ?? 0, store, options.Split, device,
             options.Protocol, options.Aggregation, segments, hop, options.BootstrapResamples, options.Seed, cancel);
-        var files = run.Evaluation(report.Split, options.Checkpoint);
+        var files = filesFor(report.Split);
         report.Write(files);
         return new RunEvaluationResult(report, files);
     }

@@ -47,6 +47,32 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void AModelFileIsEvaluatedOnANamedStoreWithTheSameFiguresAsItsRun()
+    {
+        var (code, _, error) = Run("evaluate", "--run", run, "--bootstrap", "0");
+        Assert.True(code == 0, error);
+        var fromRun = Report().GetProperty("macro_roc_auc").GetDouble();
+
+        var pth = Path.Combine(scratch.Folder, "exported.pth");
+        (code, _, error) = Run("export", "--model", run, "--pytorch", pth);
+        Assert.True(code == 0, error);
+        string[] tags;
+        using (var opened = SegmentStore.Open(store)) tags = [.. opened.Vocabulary.Tags];
+        var tagsFile = scratch.Write("tags.txt", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', tags) + "\n"));
+        var reports = Path.Combine(scratch.Folder, "reports");
+
+        (code, var output, error) = Run("evaluate", "--model", pth, "--spec", "3^5", "--tags", tagsFile, "--store", store, "--bootstrap", "0", "--out", reports);
+        Assert.True(code == 0, error);
+        Assert.Contains("evaluation-test-exported.json", output);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, "evaluation-test-exported.json")));
+        Assert.Equal(fromRun, json.RootElement.GetProperty("macro_roc_auc").GetDouble());
+
+        (code, _, error) = Run("evaluate", "--model", pth, "--spec", "3^5", "--tags", tagsFile);
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Contains("--model FILE needs --store DIR", error);
+    }
+
+    [Fact]
     public void TheReportAndHeaderSayWhichProtocolProducedThem()
     {
         var (code, output, error) = Run("evaluate", "--run", run, "--bootstrap", "0");
