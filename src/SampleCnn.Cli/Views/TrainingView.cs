@@ -46,7 +46,7 @@ sealed class TrainingView(IAnsiConsole console) : IProgress<TrainingProgress>, I
                 F(m.ValidRocAuc, "F4"), F(m.ValidPrAuc, "F4"), F(m.Seconds, "F1"), F(m.SegmentsPerSecond, "F1"));
         console.Write(table);
         console.MarkupLineInterpolated($"stopped: {Stopped(result)}; best valid loss {F(result.State.BestValidLoss, "F4")}");
-        var run = new RunFolder(result.RunFolder);
+        var run = result.Run;
         console.MarkupLineInterpolated($"wrote {run.Config}, {run.Metrics}, {run.TensorBoard}/, {run.Best}, {run.Last}");
     }
 

@@ -27,8 +27,6 @@ public sealed class WeightsLayout
     public string Title { get; }
     public ModelSpec? Spec { get; }
 
-    /// <summary>The sample rate the layout's models take their audio at: its spec's (Won et al.'s 16 kHz), else the paper's.</summary>
-    public int SampleRate => Spec?.SampleRate ?? ModelSpec.DefaultSampleRate;
 
     internal string HeadKey { get; }
     internal IReadOnlyList<(string Ours, string Theirs)> Prefixes { get; }

@@ -61,7 +61,7 @@ public static class Trainer
             optimizer = NewOptimizer(model, options, options.LearningRates[saved.Stage]);
             state = Checkpoint.Load(run.Last, model, optimizer);
             run.KeepMetricsUpTo(state.Epoch);
-            if (state.Finished == StopReason.LastStageEnded) return new TrainingResult(state, options, run.ReadMetrics(), run.Path);
+            if (state.Finished == StopReason.LastStageEnded) return new TrainingResult(state, options, run.ReadMetrics(), run);
             state = state with { Finished = null };
         }
         else
@@ -121,7 +121,7 @@ public static class Trainer
             board.add_scalar("learning_rate", (float)rate, epoch);
             state = next;
         }
-        return new TrainingResult(state, options, run.ReadMetrics(), run.Path);
+        return new TrainingResult(state, options, run.ReadMetrics(), run);
     }
 
     static TorchSharp.Modules.SGD NewOptimizer(TaggingCnn model, TrainingOptions options, double rate) =>
