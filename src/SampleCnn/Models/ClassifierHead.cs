@@ -10,7 +10,7 @@ namespace SampleCnn.Models;
 /// The published checkpoints' variants: the last conv of another kernel ("same" padding), the last conv as a
 /// Won et al. ReSE-2 block (<c>last</c>), and a hidden dense 512 + BN + ReLU before the dropout (<c>hidden</c>).
 /// </summary>
-internal sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, ILayerRows, IFoldable
+internal sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, ITaggingHead, ILayerRows, IFoldable
 {
     public const int Width = 512;
 
@@ -48,6 +48,12 @@ internal sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>,
     public override Tensor forward(IReadOnlyList<Tensor> moduleOutputs)
     {
         using var scope = NewDisposeScope();
+        return dense.forward(dropout.forward(Penultimate(moduleOutputs))).MoveToOuterDisposeScope();
+    }
+
+    public Tensor Penultimate(IReadOnlyList<Tensor> moduleOutputs)
+    {
+        using var scope = NewDisposeScope();
         Tensor y;
         if (last is not null) y = last.forward(moduleOutputs[^1]);
         else
@@ -57,7 +63,7 @@ internal sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>,
         }
         y = y.flatten(1);
         if (hidden is not null) y = nn.functional.relu(hiddenBn!.Normalize(hidden.forward(y)));
-        return dense.forward(dropout.forward(y)).MoveToOuterDisposeScope();
+        return y.MoveToOuterDisposeScope();
     }
 
     public void FoldBatchNorm()

@@ -8,7 +8,7 @@ namespace SampleCnn.Models;
 /// max-pooled over time, concatenated, then Dense(512) + BN + ReLU, Dropout 0.5, Dense(tags).
 /// Returns logits.
 /// </summary>
-internal sealed class MultiLevelHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, ILayerRows
+internal sealed class MultiLevelHead : nn.Module<IReadOnlyList<Tensor>, Tensor>, ITaggingHead, ILayerRows
 {
     public const int Levels = 3;
 
@@ -29,9 +29,14 @@ internal sealed class MultiLevelHead : nn.Module<IReadOnlyList<Tensor>, Tensor>,
     public override Tensor forward(IReadOnlyList<Tensor> moduleOutputs)
     {
         using var scope = NewDisposeScope();
+        return dense.forward(dropout.forward(Penultimate(moduleOutputs))).MoveToOuterDisposeScope();
+    }
+
+    public Tensor Penultimate(IReadOnlyList<Tensor> moduleOutputs)
+    {
+        using var scope = NewDisposeScope();
         var pooled = moduleOutputs.Skip(moduleOutputs.Count - Levels).Select(o => o.amax([2])).ToArray();
-        var y = nn.functional.relu(bn.Normalize(hidden.forward(cat(pooled, 1))));
-        return dense.forward(dropout.forward(y)).MoveToOuterDisposeScope();
+        return nn.functional.relu(bn.Normalize(hidden.forward(cat(pooled, 1)))).MoveToOuterDisposeScope();
     }
 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)

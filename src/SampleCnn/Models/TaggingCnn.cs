@@ -132,6 +132,17 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
         return result;
     }
 
+    /// <summary>
+    /// The embedding: the 512-wide vector the dense output layer reads, [batch, 512], taken before the dropout
+    /// (so the same in training and evaluation mode but for BatchNorm).
+    /// </summary>
+    public Tensor Penultimate(Tensor waveform)
+    {
+        using var scope = NewDisposeScope();
+        var outputs = LayerOutputs(waveform);
+        return ((ITaggingHead)head).Penultimate(outputs.Skip(1).ToList()).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Pre-sigmoid scores, [batch, tags]; train with a logits loss for numerical stability.</summary>
     public Tensor Logits(Tensor waveform)
     {

@@ -64,6 +64,26 @@ public class TaggingCnnTests
         Assert.Equal(model.parameters().Sum(p => p.numel()), rows.Sum(r => r.Parameters));
     }
 
+    [Theory]
+    [InlineData("3^6")]
+    [InlineData("won-se")]
+    [InlineData("rese2-multi:3^9")]
+    public void PenultimateIsWhatTheDenseLayerReads(string text)
+    {
+        var spec = ModelSpec.Parse(text);
+        using var model = new TaggingCnn(spec, tags: 5);
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(3, 1, spec.InputSamples);
+
+        var features = model.Penultimate(x);
+        var dense = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var logits = features.matmul(dense["head.dense.weight"].t()) + dense["head.dense.bias"];
+        Assert.Equal(new long[] { 3, 512 }, features.shape);
+        Assert.True(logits.allclose(model.Logits(x), rtol: 1e-5, atol: 1e-5));
+    }
+
     [Fact]
     public void MultiLevelHeadConcatenatesTheLastThreeModules()
     {

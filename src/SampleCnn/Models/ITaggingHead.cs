@@ -1,0 +1,10 @@
+using static TorchSharp.torch;
+
+namespace SampleCnn.Models;
+
+/// <summary>A head whose last step is dropout + dense on a 512-wide vector: that vector is the network's embedding.</summary>
+internal interface ITaggingHead
+{
+    /// <summary>The dense layer's input [batch, 512] (before dropout) from the modules' outputs.</summary>
+    Tensor Penultimate(IReadOnlyList<Tensor> moduleOutputs);
+}
