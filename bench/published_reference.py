@@ -3,16 +3,16 @@
 Each network is written from the facts in ../shared/COMMUNITY_CHECKPOINTS.md (keys, shapes, padding, order of
 operations), not from their code. For one layout this script builds the network with random weights and non-trivial
 BatchNorm statistics, saves its state_dict as that layout's file (CLMR's Lightning form: a checkpoint dict whose
-state_dict holds the encoder under `encoder.`), writes a fixed music-like input of 59049 samples as raw float32,
-and prints the sigmoid scores (CLMR: of its logits) as one JSON line.
+state_dict holds the encoder under `encoder.`), reads one segment of 59049 samples (raw float32, at the layout's
+sample rate: the tests decode real music with SampleCnn's decoder and resampler) and prints its sigmoid scores
+(CLMR: of its logits) as one JSON line.
 
-    python3 published_reference.py won-sample OUT.pth OUT.f32 [--outputs 50] [--seed 1] [--legacy]
+    python3 published_reference.py won-sample OUT.pth SEGMENT.f32 [--outputs 50] [--seed 1] [--legacy]
 
 Uses Debian's python3-torch, as bench/reference.py. Nothing here is imported by the project.
 """
 import argparse
 import json
-import math
 
 import torch
 from torch import nn
@@ -116,17 +116,6 @@ class Clmr(nn.Module):
 LAYOUTS = {"won-sample": WonSample, "won-se": WonSe, "clmr": Clmr, "clmr-lightning": Clmr}
 
 
-def music(samples, rate):
-    """A fixed music-like clip: decaying notes of a minor chord with overtones up to 5 kHz, over a bass line, and
-    noise as a hi-hat's (detail a one-sample shift of layer 1 changes the scores for), peak about 0.7."""
-    t = torch.arange(samples, dtype=torch.float64) / rate
-    notes = [110.0, 220.0, 261.63, 329.63, 440.0, 1318.5, 2637.0, 5274.0]
-    x = sum(math.pow(0.7, k) * torch.sin(2 * math.pi * f * t + k) for k, f in enumerate(notes))
-    envelope = torch.exp(-3 * (t % 0.5))
-    noise = torch.randn(samples, dtype=torch.float64, generator=torch.Generator().manual_seed(7)) * 0.1
-    return (0.25 * x * envelope + noise).float()
-
-
 def randomise(model, seed):
     """Random weights, then BatchNorm statistics from two passes over random clips (so they differ from 0 and 1),
     random BatchNorm scales and shifts, and a last layer scaled up."""
@@ -168,9 +157,9 @@ def main():
                  "hyper_parameters": {"learning_rate": 0.0003, "projection_dim": 64}}
     torch.save(state, args.weights, _use_new_zipfile_serialization=not args.legacy)
 
-    rate = 16000 if args.layout.startswith("won") else 22050
-    x = music(SAMPLES, rate)
-    x.numpy().tofile(args.input)
+    with open(args.input, "rb") as f:
+        x = torch.frombuffer(bytearray(f.read()), dtype=torch.float32)  # little-endian, as this machine
+    assert x.numel() == SAMPLES, f"{args.input}: {x.numel()} samples, not {SAMPLES}"
     with torch.no_grad():
         scores = model(x.view(1, 1, -1))
         if isinstance(model, Clmr):

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace SampleCnn.Tests.Inference;
 
-/// <summary>Runs bench/published_reference.py: a published layout built in PyTorch, its file, its input and its scores.</summary>
+/// <summary>Runs bench/published_reference.py: a published layout built in PyTorch, its file and its scores of a segment.</summary>
 static class PyTorchReference
 {
     public const string Python = "/usr/bin/python3";
@@ -12,16 +12,19 @@ static class PyTorchReference
 
     public static bool Available => available.Value;
 
-    /// <summary>Builds the layout with <paramref name="outputs"/> outputs, saves it to <paramref name="weights"/>; returns its input and its scores.</summary>
-    public static (float[] Input, float[] Scores) Published(string layout, string weights, int outputs, bool legacy = false)
+    /// <summary>
+    /// Builds the layout with <paramref name="outputs"/> outputs, saves it to <paramref name="weights"/> and returns its
+    /// scores of <paramref name="segment"/> (one segment at the layout's rate).
+    /// </summary>
+    public static float[] Published(string layout, string weights, int outputs, float[] segment, bool legacy = false)
     {
         var input = weights + ".f32";
+        File.WriteAllBytes(input, System.Runtime.InteropServices.MemoryMarshal.AsBytes(segment.AsSpan()).ToArray());
         var script = Path.Combine(RepositoryRoot(), "bench", "published_reference.py");
         var (code, output, error) = Run([script, layout, weights, input, "--outputs", outputs.ToString(System.Globalization.CultureInfo.InvariantCulture), .. legacy ? ["--legacy"] : Array.Empty<string>()]);
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
-        var scores = json.RootElement.GetProperty("scores").EnumerateArray().Select(e => e.GetSingle()).ToArray();
-        return (System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(input)).ToArray(), scores);
+        return json.RootElement.GetProperty("scores").EnumerateArray().Select(e => e.GetSingle()).ToArray();
     }
 
     static (int Code, string Output, string Error) Run(params string[] args)
