@@ -116,10 +116,9 @@ class Clmr(nn.Module):
 LAYOUTS = {"won-sample": WonSample, "won-se": WonSe, "clmr": Clmr, "clmr-lightning": Clmr}
 
 
-def randomise(model, seed):
-    """Random weights, then BatchNorm statistics from two passes over random clips (so they differ from 0 and 1),
+def randomise(model):
+    """BatchNorm statistics from two passes over random clips (so they differ from 0 and 1),
     random BatchNorm scales and shifts, and a last layer scaled up."""
-    torch.manual_seed(seed)
     for m in model.modules():
         if isinstance(m, nn.BatchNorm1d):
             m.momentum = 0.5
@@ -147,8 +146,9 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(1)
+    torch.manual_seed(args.seed)  # before the layers are made, so their random weights are the same in every run
     model = LAYOUTS[args.layout](args.outputs)
-    randomise(model, args.seed)
+    randomise(model)
     state = model.state_dict()
     if args.layout == "clmr-lightning":
         encoder = {"encoder." + k: v for k, v in state.items()}

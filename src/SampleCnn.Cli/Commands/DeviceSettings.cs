@@ -5,23 +5,28 @@ using TorchSharp;
 
 namespace SampleCnn.Cli.Commands;
 
-/// <summary>Options of every verb that runs a model: where, and on how many threads.</summary>
+/// <summary>Options of every verb that runs a model: where, and on how many threads (<see cref="TrainedModelSettings"/> has them too).</summary>
 internal class DeviceSettings : CommandSettings
 {
+    public const string DeviceHelp = "auto (CUDA when available), cpu or cuda.";
+    public const string ThreadsHelp = "CPU threads for torch (default: every core).";
+
     [CommandOption("--device <DEVICE>")]
-    [Description("auto (CUDA when available), cpu or cuda.")]
+    [Description(DeviceHelp)]
     [DefaultValue(DeviceChoice.Default)]
     public string Device { get; init; } = DeviceChoice.Default;
 
     [CommandOption("--threads <N>")]
-    [Description("CPU threads for torch (default: every core).")]
+    [Description(ThreadsHelp)]
     public int? Threads { get; init; }
 
     /// <summary>Applies --threads and resolves --device.</summary>
-    public torch.Device Apply()
+    public torch.Device Apply() => Apply(Device, Threads);
+
+    public static torch.Device Apply(string device, int? threads)
     {
-        if (Threads is < 1) throw new ArgumentException($"--threads {Threads}: must be at least 1");
-        NativeRuntime.Initialize(Threads);
-        return DeviceChoice.Resolve(Device);
+        if (threads is < 1) throw new ArgumentException($"--threads {threads}: must be at least 1");
+        NativeRuntime.Initialize(threads);
+        return DeviceChoice.Resolve(device);
     }
 }

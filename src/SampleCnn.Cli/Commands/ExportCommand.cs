@@ -7,14 +7,8 @@ namespace SampleCnn.Cli.Commands;
 
 internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ModelSettings
     {
-        [CommandOption("-m|--model <RUN_OR_CHECKPOINT>")] [Description("A run folder (its best checkpoint) or a checkpoint file.")]
-        public string Model { get; init; } = "";
-
-        [CommandOption("--checkpoint <NAME>")] [Description("best or last, for a run folder.")] [DefaultValue("best")]
-        public string Checkpoint { get; init; } = "best";
-
         [CommandOption("--pytorch <FILE>")] [Description("Write the weights as a PyTorch state_dict (.pth).")]
         public string PyTorch { get; init; } = "";
 
@@ -24,8 +18,9 @@ internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportComman
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var exported = ModelExport.ToPyTorch(settings.Model, new ModelOpenOptions(settings.Checkpoint), settings.PyTorch);
-        console.MarkupLineInterpolated($"wrote {settings.PyTorch}: {exported.Spec} with {exported.TagCount} tags at {exported.SampleRate} Hz, epoch {exported.Epoch} (load it with the module in bench/reference.py; the file holds weights only: feed it audio at {exported.SampleRate} Hz)");
+        var exported = ModelExport.ToPyTorch(settings.Model, settings.OpenOptions, settings.PyTorch);
+        var epoch = exported.Epoch is { } e ? $", epoch {e}" : "";
+        console.MarkupLineInterpolated($"wrote {settings.PyTorch}: {exported.Spec} with {exported.TagCount} tags at {exported.SampleRate} Hz{epoch}. It holds weights only: open it with --spec {exported.Spec} and its tags, feed it audio at {exported.SampleRate} Hz (bench/reference.py's module loads the plain m^n models)");
         return 0;
     }
 }

@@ -8,30 +8,28 @@ namespace SampleCnn.Cli.Commands;
 
 internal sealed class InspectModelCommand(IAnsiConsole console) : Command<InspectModelCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ModelSettings
     {
-        [CommandArgument(0, "<FILE>")]
-        [Description("A run folder, a SampleCnn checkpoint, a PyTorch state_dict (ours or a published checkpoint's) or TorchScript.")]
-        public string Model { get; init; } = "";
-
-        [CommandOption("--checkpoint <NAME>")] [Description("best or last, for a run folder.")] [DefaultValue("best")]
-        public string Checkpoint { get; init; } = "best";
-
-        [CommandOption("--spec <SPEC>")] [Description("For a state_dict of ours: its model spec.")]
-        public string? Spec { get; init; }
-
-        [CommandOption("--tags <FILE>")] [Description("Its tags, one per line in output order, or mtat / jamendo (Won et al.'s lists).")]
-        public string? TagsFile { get; init; }
+        [CommandArgument(0, "[FILE]")]
+        [Description("A run folder, a SampleCnn checkpoint, a PyTorch state_dict (ours or a published checkpoint's) or TorchScript; or give it as --model.")]
+        public string? File { get; init; }
 
         [CommandOption("--segment-samples <N>")] [Description("For TorchScript: its input length in samples.")]
         public int? SegmentSamples { get; init; }
+
+        public string Path => File ?? Model;
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Path) ? ValidationResult.Error("give the model file (FILE or --model)")
+            : File is not null && Model != "" ? ValidationResult.Error("give the model once: FILE or --model")
+            : ValidationResult.Success();
     }
 
     const int TagsShown = 8;
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var found = ModelInspection.Of(settings.Model, new ModelOpenOptions(settings.Checkpoint, settings.Spec, settings.TagsFile, settings.SegmentSamples));
+        var found = ModelInspection.Of(settings.Path, settings.OpenOptions with { SegmentSamples = settings.SegmentSamples });
         var info = found.Info;
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow("file", Markup.Escape(info.Path));

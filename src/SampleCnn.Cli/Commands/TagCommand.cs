@@ -43,7 +43,6 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
             : Precision is not ("fp32" or "bf16") ? ValidationResult.Error($"--precision '{Precision}': expected fp32 or bf16")
             : Top < 1 ? ValidationResult.Error("--top must be at least 1")
             : Segments < 0 ? ValidationResult.Error("--segments must be 0 (all) or more")
-            : TorchScriptModel.IsTorchScriptPath(Model) && (TagsFile is null || SegmentSamples is not > 0) ? ValidationResult.Error($"{Model}: a TorchScript model needs --tags FILE and --segment-samples N")
             : ValidationResult.Success();
     }
 

@@ -1,29 +1,22 @@
 using System.ComponentModel;
-using SampleCnn.Inference;
+using SampleCnn.Platform;
 using Spectre.Console.Cli;
+using TorchSharp;
 
 namespace SampleCnn.Cli.Commands;
 
-/// <summary>Options of the verbs that use a trained model: which one, and on what device.</summary>
-internal class TrainedModelSettings : DeviceSettings
+/// <summary>Options of the verbs that run a trained model: which one, and on what device (as <see cref="DeviceSettings"/>).</summary>
+internal class TrainedModelSettings : ModelSettings
 {
-    [CommandOption("-m|--model <RUN_OR_CHECKPOINT>")]
-    [Description("A run folder (its best checkpoint), a checkpoint file, or a PyTorch state_dict (ours or a published layout).")]
-    public string Model { get; init; } = "";
+    [CommandOption("--device <DEVICE>")]
+    [Description(DeviceSettings.DeviceHelp)]
+    [DefaultValue(DeviceChoice.Default)]
+    public string Device { get; init; } = DeviceChoice.Default;
 
-    [CommandOption("--checkpoint <NAME>")]
-    [Description("best or last, for a run folder.")]
-    [DefaultValue("best")]
-    public string Checkpoint { get; init; } = "best";
+    [CommandOption("--threads <N>")]
+    [Description(DeviceSettings.ThreadsHelp)]
+    public int? Threads { get; init; }
 
-    [CommandOption("--spec <SPEC>")]
-    [Description("For a PyTorch state_dict of ours: its model spec (a published layout knows its own).")]
-    public string? Spec { get; init; }
-
-    [CommandOption("--tags <FILE>")]
-    [Description("The model's tags, one per line in output order, or mtat / jamendo (Won et al.'s lists): for TorchScript, or a state_dict that carries none.")]
-    public string? TagsFile { get; init; }
-
-    /// <summary>How the library opens --model (<see cref="TrainedModel"/>), as far as these options say.</summary>
-    public ModelOpenOptions OpenOptions => new(Checkpoint, Spec, TagsFile);
+    /// <summary>Applies --threads and resolves --device.</summary>
+    public torch.Device Apply() => DeviceSettings.Apply(Device, Threads);
 }

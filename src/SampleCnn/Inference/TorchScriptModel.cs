@@ -7,7 +7,7 @@ namespace SampleCnn.Inference;
 /// waveforms to [batch, tags] sigmoid scores. TorchScript carries no tag names, segment length or sample rate,
 /// so those come with it: a text file of tags (<see cref="TagsFile"/>), the length and the rate (22050 Hz unless given).
 /// </summary>
-public static class TorchScriptModel
+internal static class TorchScriptModel
 {
     public static bool IsTorchScriptPath(string path) => Path.GetExtension(path).ToLowerInvariant() is ".pt" or ".ts" or ".torchscript";
 

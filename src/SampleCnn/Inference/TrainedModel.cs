@@ -57,8 +57,10 @@ internal sealed class TrainedModel : IDisposable
 
     static TrainedModel OpenTorchScript(string file, ModelOpenOptions options, Device device)
     {
-        if (options.TagsFile is null || options.SegmentSamples is not > 0)
-            throw new ArgumentException($"{file}: a TorchScript model carries no tags or segment length; give its tags file and its segment length in samples");
+        if (options.TagsFile is null)
+            throw new OptionException(nameof(options.TagsFile), "tags file", null, $"{file} is TorchScript, which carries no tag names: give its tags file");
+        if (options.SegmentSamples is not > 0)
+            throw new OptionException(nameof(options.SegmentSamples), "segment length in samples", options.SegmentSamples, $"{file} is TorchScript, which does not say its input length: give it (more than 0)");
         if (options.SampleRate is < ModelSpec.MinSampleRate or > ModelSpec.MaxSampleRate)
             throw new OptionException(nameof(options.SampleRate), "sample rate", options.SampleRate, $"must be {ModelSpec.MinSampleRate} to {ModelSpec.MaxSampleRate} Hz");
         var (network, tags) = TorchScriptModel.Load(file, options.TagsFile, device);

@@ -105,8 +105,8 @@ public sealed class TrainedModelTests : IDisposable
             Assert.Equal($"{TorchScript}: TorchScript, 3 tags, 729-sample segments at 16000 Hz", at16k.Info.Description);
         var rate = Assert.Throws<OptionException>(() => TrainedModel.Open(TorchScript, new ModelOpenOptions(TagsFile: tags, SegmentSamples: 729, SampleRate: 0), CPU));
         Assert.Equal(nameof(ModelOpenOptions.SampleRate), rate.Option);
-        var bare = Assert.Throws<ArgumentException>(() => TrainedModel.Open(TorchScript, new ModelOpenOptions(TagsFile: tags), CPU));
-        Assert.StartsWith($"{TorchScript}: a TorchScript model carries no tags or segment length", bare.Message);
+        var bare = Assert.Throws<OptionException>(() => TrainedModel.Open(TorchScript, new ModelOpenOptions(TagsFile: tags), CPU));
+        Assert.Equal((nameof(ModelOpenOptions.SegmentSamples), $"segment length in samples: {TorchScript} is TorchScript, which does not say its input length: give it (more than 0)"), (bare.Option, bare.Message));
 
         var refused = Assert.Throws<ArgumentException>(() => TrainedModel.OpenCnn(TorchScript, new ModelOpenOptions(TagsFile: tags, SegmentSamples: 729), CPU, "visualized"));
         Assert.Equal($"{TorchScript}: a TorchScript model cannot be visualized; give a run folder, a SampleCnn checkpoint or a PyTorch state_dict", refused.Message);

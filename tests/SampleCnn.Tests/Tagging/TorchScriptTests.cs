@@ -45,6 +45,11 @@ public class TorchScriptTests
         var error = new StringWriter();
         code = SampleCnnApp.Run(["tag", wav, "--model", script], new TestConsole(), error);
         Assert.Equal(SampleCnnApp.UsageError, code);
-        Assert.Contains("needs --tags FILE and --segment-samples N", error.ToString());
+        Assert.Equal($"samplecnn: --tags: {script} is TorchScript, which carries no tag names: give its tags file", error.ToString().Trim());
+
+        error = new StringWriter();
+        code = SampleCnnApp.Run(["tag", wav, "--model", script, "--tags", tagsFile], new TestConsole(), error);
+        Assert.Equal(SampleCnnApp.UsageError, code);
+        Assert.Equal($"samplecnn: --segment-samples: {script} is TorchScript, which does not say its input length: give it (more than 0)", error.ToString().Trim());
     }
 }
