@@ -17,7 +17,7 @@ internal class PrepareSettings : CommandSettings
     public int Workers { get; init; }
 
     [CommandOption("--max-seconds <S>")]
-    [Description("Audio kept from the start of each clip; 0 keeps whole files. Default: the paper's 29.05 s (640,512 samples at 22050 Hz).")]
+    [Description("Audio kept from the start of each clip; 0 keeps whole files. Default: the paper's 29.05 s (640,512 samples at 22050 Hz); for jamendo, whole tracks.")]
     public double? MaxSeconds { get; init; }
 
     [CommandOption("--sample-rate <HZ>")]

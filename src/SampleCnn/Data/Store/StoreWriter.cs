@@ -10,7 +10,10 @@ namespace SampleCnn.Data.Store;
 
 /// <summary>
 /// Prepares a segment store: decodes every clip of a listing once (on all cores) and appends its int16
-/// samples to one packed file, in listing order, whatever the number of workers. Each clip's samples are
+/// samples to one packed file, in listing order, whatever the number of workers. Clips are streamed, never
+/// held whole: each worker writes its clip chunk by chunk to a file of its own (<see cref="StoreLayout.Decoding"/>),
+/// copied onto the packed file when the clip's turn comes, so memory stays bounded however long the tracks
+/// (MTG-Jamendo's whole songs) and however many workers. Each clip's samples are
 /// flushed before its index line is, so a store interrupted at any instant holds only whole clips; running
 /// the same prepare again truncates anything after the last indexed clip and continues from there.
 /// A lock file in the folder refuses a second prepare while one runs (two would interleave index lines).
@@ -19,7 +22,8 @@ public static class StoreWriter
 {
     sealed record Request(string Source, string[] Tags, int SampleRate, long? MaxClipSamples, int Clips, string ClipsSha256);
 
-    sealed record Decoded(short[]? Samples, string? Error, string? Recovered);
+    /// <summary>A clip decoded to <paramref name="Part"/> (<paramref name="Length"/> samples), or why not.</summary>
+    sealed record Decoded(string? Part, long Length, string? Error, string? Recovered);
 
     public static PrepareReport Prepare(DatasetListing listing, string folder, PrepareOptions options,
         IProgress<PrepareProgress>? progress = null, CancellationToken cancel = default)
@@ -34,6 +38,7 @@ public static class StoreWriter
         var done = ReadCommitted(indexPath, samplesPath, listing);
         long offset = done.Where(c => c.Skipped is null).Sum(c => c.Length);
         int resumed = done.Count;
+        foreach (var left in StoreLayout.LeftDecodings(folder)) File.Delete(left);
 
         using (var samples = new FileStream(samplesPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read))
         using (var index = new FileStream(indexPath, FileMode.Append, FileAccess.Write, FileShare.Read))
@@ -53,11 +58,12 @@ public static class StoreWriter
                 {
                     while (pending.Count < 2 * workers && next < clips.Count && !cancel.IsCancellationRequested)
                     {
-                        var clip = clips[next++];
+                        var clip = clips[next];
+                        var clipPart = StoreLayout.Decoding(folder, next++);
                         pending.Enqueue(Task.Run(async () =>
                         {
                             await gate.WaitAsync(cancel);
-                            try { return Decode(clip, options, cancel); }
+                            try { return Decode(clip, options, clipPart, cancel); }
                             finally { gate.Release(); }
                         }, cancel));
                     }
@@ -66,12 +72,13 @@ public static class StoreWriter
                     var decoded = pending.Dequeue().GetAwaiter().GetResult();
                     var source = clips[done.Count];
                     StoredClip entry;
-                    if (decoded.Samples is { } pcm)
+                    if (decoded.Part is { } part)
                     {
-                        samples.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(pcm.AsSpan()));
+                        using (var clipSamples = File.OpenRead(part)) clipSamples.CopyTo(samples);
                         samples.Flush(flushToDisk: true);
-                        entry = new StoredClip(source.Id, source.Split, source.Tags, source.AudioPath, offset, pcm.Length, Recovered: decoded.Recovered);
-                        offset += pcm.Length;
+                        File.Delete(part);
+                        entry = new StoredClip(source.Id, source.Split, source.Tags, source.AudioPath, offset, decoded.Length, Recovered: decoded.Recovered);
+                        offset += decoded.Length;
                     }
                     else
                     {
@@ -88,6 +95,7 @@ public static class StoreWriter
             {
                 // Let decodes in flight finish before the files close; their results are dropped.
                 try { Task.WaitAll(pending.ToArray()); } catch (AggregateException) { }
+                foreach (var left in StoreLayout.LeftDecodings(folder)) File.Delete(left);
             }
         }
 
@@ -99,22 +107,40 @@ public static class StoreWriter
 
     // Whatever goes wrong with one file is recorded against it and the prepare goes on; only cancellation
     // and faults of the process itself stop it.
-    static Decoded Decode(ClipSource clip, PrepareOptions options, CancellationToken cancel)
+    static Decoded Decode(ClipSource clip, PrepareOptions options, string part, CancellationToken cancel)
     {
         try
         {
-            var waveform = AudioReader.Load(clip.AudioPath, options.SampleRate, options.MaxClipSamples ?? long.MaxValue, out var damage, cancel);
-            if (waveform.Samples.Length == 0) return new Decoded(null, AudioDamage.NoAudio(damage), null);
-            var pcm = new short[waveform.Samples.Length];
-            for (int i = 0; i < pcm.Length; i++)
-                pcm[i] = (short)Math.Clamp(MathF.Round(waveform.Samples[i] * 32768f), short.MinValue, short.MaxValue);
-            return new Decoded(pcm, null, damage?.Describe(waveform.Duration.TotalSeconds));
+            long length = 0, max = options.MaxClipSamples ?? long.MaxValue;
+            AudioDamage? damage;
+            using (var reader = new AudioReader(clip.AudioPath, options.SampleRate, cancel))
+            using (var output = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, ChunkSamples * sizeof(short)))
+            {
+                var chunk = new float[ChunkSamples];
+                var pcm = new short[ChunkSamples];
+                for (int n; length < max && (n = reader.Read(chunk.AsSpan(0, (int)Math.Min(chunk.Length, max - length)))) > 0; length += n)
+                {
+                    for (int i = 0; i < n; i++)
+                        pcm[i] = (short)Math.Clamp(MathF.Round(chunk[i] * 32768f), short.MinValue, short.MaxValue);
+                    output.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(pcm.AsSpan(0, n)));
+                }
+                damage = reader.Damage;
+            }
+            if (length == 0)
+            {
+                File.Delete(part);
+                return new Decoded(null, 0, AudioDamage.NoAudio(damage), null);
+            }
+            return new Decoded(part, length, null, damage?.Describe((double)length / options.SampleRate));
         }
         catch (Exception e) when (AudioDecodeException.IsPerFile(e))
         {
-            return new Decoded(null, AudioDecodeException.ReasonFor(e), null);
+            File.Delete(part);
+            return new Decoded(null, 0, AudioDecodeException.ReasonFor(e), null);
         }
     }
+
+    const int ChunkSamples = 1 << 16;
 
     static void CheckOrWriteRequest(string folder, Request request)
     {
