@@ -76,9 +76,22 @@ public sealed class WeightsLayoutTests : IDisposable
         var pth = Save(WeightsLayout.WonSample, source, "best_model.pth");
 
         using var same = new TaggingCnn(ModelSpec.Parse("won-sample"), 50);
-        InitialWeights.Load(pth, same, new string[50]);
+        InitialWeights.Load(pth, same, PublishedTags.Mtat);
         same.eval();
         Assert.Equal(Scores(source), Scores(same));
+
+        // Their 50 tags in a store's order, spelled as MTAT's columns: every weight, the outputs put in that order.
+        var storeOrder = PublishedTags.Mtat.Select(t => t == "noVocals" ? "no vocals" : t).Reverse().ToArray();
+        using var reordered = new TaggingCnn(ModelSpec.Parse("won-sample"), 50);
+        InitialWeights.Load(pth, reordered, storeOrder);
+        reordered.eval();
+        Assert.True(Scores(source).Reverse().Zip(Scores(reordered), (e, a) => Math.Abs(e - a)).Max() < 1e-6); // rows' sums reordered
+        // 50 other tags: the body only.
+        using var renamed = new TaggingCnn(ModelSpec.Parse("won-sample"), 50);
+        var initialHead = renamed.state_dict()["head.dense.weight"].clone();
+        InitialWeights.Load(pth, renamed, Enumerable.Range(1, 50).Select(i => $"mine{i}").ToArray());
+        Assert.True(renamed.state_dict()["head.dense.weight"].allclose(initialHead, 0, 0));
+        Assert.True(renamed.state_dict()["frontEnd.conv.weight"].allclose(source.state_dict()["frontEnd.conv.weight"], 0, 0));
 
         using var other = new TaggingCnn(ModelSpec.Parse("3^9"), 50);
         var error = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(pth, other, new string[50]));

@@ -11,7 +11,7 @@ namespace SampleCnn.Tests.Tagging;
 
 public class TaggerTests
 {
-    static readonly string[] Tags = ["a", "b", "c", "d"];
+    internal static readonly string[] Tags = ["a", "b", "c", "d"];
 
     /// <summary>An untrained 3^4 model (243-sample segments) with non-trivial BatchNorm statistics, saved as a checkpoint.</summary>
     internal static (TaggingCnn Model, string Checkpoint) TinyModel(string folder, string spec = "3^4")

@@ -53,6 +53,26 @@ public sealed class InitialWeightsTests : IDisposable
     }
 
     [Fact]
+    public void ACheckpointGivesEveryWeightForItsOwnTagsInAnyOrderAndTheBodyForOthers()
+    {
+        var (source, checkpoint) = Tagging.TaggerTests.TinyModel(scratch.Folder);
+        using (source)
+        {
+            var theirs = source.state_dict();
+            var reversed = Tagging.TaggerTests.Tags.Reverse().ToArray();
+            using var sameTags = new TaggingCnn(ModelSpec.Parse("3^4"), reversed.Length);
+            InitialWeights.Load(checkpoint, sameTags, reversed);
+            Assert.True(sameTags.state_dict()["head.dense.weight"].allclose(theirs["head.dense.weight"].flip(0), 0, 0));
+
+            using var otherTags = new TaggingCnn(ModelSpec.Parse("3^4"), 2);
+            var initialHead = otherTags.state_dict()["head.dense.weight"].clone();
+            InitialWeights.Load(checkpoint, otherTags, ["mine", "yours"]);
+            Assert.True(otherTags.state_dict()["head.dense.weight"].allclose(initialHead, 0, 0));
+            Assert.True(otherTags.state_dict()["frontEnd.conv.weight"].allclose(theirs["frontEnd.conv.weight"], 0, 0));
+        }
+    }
+
+    [Fact]
     public void AStateDictOfAnotherModelIsRefusedAndNothingLoaded()
     {
         using var source = new TaggingCnn(ModelSpec.Parse("3^4"), 3);
