@@ -10,17 +10,31 @@ internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportComman
     public sealed class Settings : ModelSettings
     {
         [CommandOption("--pytorch <FILE>")] [Description("Write the weights as a PyTorch state_dict (.pth).")]
-        public string PyTorch { get; init; } = "";
+        public string? PyTorch { get; init; }
+
+        [CommandOption("--onnx <FILE>")] [Description("Write the network as ONNX (opset 17; input waveform [batch, 1, samples], output scores [batch, tags]).")]
+        public string? Onnx { get; init; }
 
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Model) || string.IsNullOrWhiteSpace(PyTorch) ? ValidationResult.Error("--model and --pytorch FILE are required") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model is required")
+            : PyTorch is null && Onnx is null ? ValidationResult.Error("give --pytorch FILE, --onnx FILE or both")
+            : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var exported = ModelExport.ToPyTorch(settings.Model, settings.OpenOptions, settings.PyTorch);
-        var epoch = exported.Epoch is { } e ? $", epoch {e}" : "";
-        console.MarkupLineInterpolated($"wrote {settings.PyTorch}: {exported.Spec} with {exported.TagCount} tags at {exported.SampleRate} Hz{epoch}. It holds weights only: open it with --spec {exported.Spec} and its tags, feed it audio at {exported.SampleRate} Hz (bench/reference.py's module loads the plain m^n models)");
+        if (settings.PyTorch is { } pytorch)
+        {
+            var exported = ModelExport.ToPyTorch(settings.Model, settings.OpenOptions, pytorch);
+            console.MarkupLineInterpolated($"wrote {pytorch}: {exported.Spec} with {exported.TagCount} tags at {exported.SampleRate} Hz{Epoch(exported)}. It holds weights only: open it with --spec {exported.Spec} and its tags, feed it audio at {exported.SampleRate} Hz (bench/reference.py's module loads the plain m^n models)");
+        }
+        if (settings.Onnx is { } onnx)
+        {
+            var exported = ModelExport.ToOnnx(settings.Model, settings.OpenOptions, onnx);
+            console.MarkupLineInterpolated($"wrote {onnx}: {exported.Spec} with {exported.TagCount} tags at {exported.SampleRate} Hz{Epoch(exported)}, ONNX opset 17: input waveform [[batch, 1, {exported.SegmentSamples}]] at {exported.SampleRate} Hz, output scores [[batch, {exported.TagCount}]]; spec, rate and tags in its metadata");
+        }
         return 0;
     }
+
+    static string Epoch(ModelInfo exported) => exported.Epoch is { } e ? $", epoch {e}" : "";
 }

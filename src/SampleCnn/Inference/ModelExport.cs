@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using SampleCnn.Models;
 using static TorchSharp.torch;
 
@@ -15,6 +16,28 @@ public static class ModelExport
     {
         using var opened = TrainedModel.OpenCnn(model, options, CPU, "exported");
         StateDict.Save(opened.Cnn!, pytorchPath);
+        return opened.Info;
+    }
+
+    /// <summary>
+    /// The model as ONNX (opset 17: input <c>waveform</c> [batch, 1, samples] at the model's rate, output <c>scores</c>
+    /// [batch, tags]); its metadata carries the spec, the sample rate and the tags (one per line), so the file is
+    /// self-describing for ONNX Runtime users.
+    /// </summary>
+    public static ModelInfo ToOnnx(string model, ModelOpenOptions options, string onnxPath)
+    {
+        using var opened = TrainedModel.OpenCnn(model, options, CPU, "exported");
+        var metadata = new Dictionary<string, string>
+        {
+            ["spec"] = opened.Info.Spec,
+            ["sample_rate"] = opened.Info.SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["segment_samples"] = opened.Info.SegmentSamples.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["tags"] = string.Join('\n', opened.Tags),
+        };
+        Onnx.ModelProto onnx;
+        try { onnx = opened.Cnn!.ToOnnx(metadata); }
+        catch (NotSupportedException e) { throw new ArgumentException($"{opened.Info.Path}: {e.Message}", e); }
+        Platform.AtomicFile.Write(onnxPath, onnx.WriteTo);
         return opened.Info;
     }
 }

@@ -9,7 +9,7 @@ namespace SampleCnn.Models;
 /// optionally with squeeze-and-excitation after the ReLU. "Same" with an even m pads one more on the
 /// right, as Keras and PyTorch both do.
 /// </summary>
-internal sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFoldable
+internal sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFoldable, IOnnxNodes
 {
     private readonly Conv1d conv;
     private readonly BatchNorm1d bn;
@@ -42,6 +42,13 @@ internal sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFolda
         y = nn.functional.relu(folded ? y : bn.Normalize(y));
         if (se is not null) y = se.forward(y);
         return y.MoveToOuterDisposeScope();
+    }
+
+    public string AddTo(OnnxGraph graph, string name, string input)
+    {
+        var y = graph.Relu(graph.BatchNorm(bn, $"{name}.bn", graph.Conv(conv, $"{name}.conv", input, 1, null)));
+        if (se is not null) y = se.AddTo(graph, $"{name}.se", y);
+        return graph.MaxPool(y, m);
     }
 
     public void FoldBatchNorm()

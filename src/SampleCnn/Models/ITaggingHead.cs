@@ -7,4 +7,7 @@ internal interface ITaggingHead
 {
     /// <summary>The dense layer's input [batch, 512] (before dropout) from the modules' outputs.</summary>
     Tensor Penultimate(IReadOnlyList<Tensor> moduleOutputs);
+
+    /// <summary>Writes the head into an ONNX graph (<see cref="OnnxGraph"/>); returns its logits' name.</summary>
+    string AddTo(OnnxGraph graph, string name, IReadOnlyList<string> moduleOutputs);
 }

@@ -39,6 +39,13 @@ internal sealed class MultiLevelHead : nn.Module<IReadOnlyList<Tensor>, Tensor>,
         return nn.functional.relu(bn.Normalize(hidden.forward(cat(pooled, 1)))).MoveToOuterDisposeScope();
     }
 
+    public string AddTo(OnnxGraph graph, string name, IReadOnlyList<string> moduleOutputs)
+    {
+        var pooled = moduleOutputs.Skip(moduleOutputs.Count - Levels).Select(o => graph.Node("ReduceMax", [o], ("axes", new[] { 2L }), ("keepdims", 0L))).ToArray();
+        var y = graph.Relu(graph.BatchNorm(bn, $"{name}.bn", graph.Linear(hidden, $"{name}.hidden", graph.Node("Concat", pooled, ("axis", 1L)))));
+        return graph.Linear(dense, $"{name}.dense", y);
+    }
+
     public IEnumerable<LayerRow> Rows(string name, long inputLength)
     {
         yield return new LayerRow("aggregate", $"max over time of last {Levels}, concat", hidden.in_features, 1, 0, 0);

@@ -12,7 +12,7 @@ namespace SampleCnn.Models;
 /// without a bottleneck, and the shortcut projected by a conv of the block's kernel, stride and padding where the
 /// stride or the channel count changes; it also serves as a strided layer 1 and as the last conv (pool 1).
 /// </summary>
-internal sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows
+internal sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows, IOnnxNodes
 {
     private readonly Conv1d conv1;
     private readonly BatchNorm1d bn1;
@@ -68,6 +68,15 @@ internal sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows
         y = se.forward(bn2.Normalize(conv2.forward(y)));
         var shortcut = project is null ? x : projectBn!.Normalize(project.forward(x));
         return nn.functional.relu(y.add(shortcut, KeptScalars.One)).MoveToOuterDisposeScope();
+    }
+
+    public string AddTo(OnnxGraph graph, string name, string input)
+    {
+        var y = graph.Relu(graph.BatchNorm(bn1, $"{name}.bn1", graph.Conv(conv1, $"{name}.conv1", input, stride, padding)));
+        y = se.AddTo(graph, $"{name}.se", graph.BatchNorm(bn2, $"{name}.bn2", graph.Conv(conv2, $"{name}.conv2", y, 1, null)));
+        var shortcut = project is null ? input
+            : graph.BatchNorm(projectBn!, $"{name}.projectBn", won ? graph.Conv(project, $"{name}.project", input, stride, padding) : graph.Conv(project, $"{name}.project", input, 1, 0));
+        return graph.MaxPool(graph.Relu(graph.Node("Add", [y, shortcut])), pooling);
     }
 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)

@@ -8,7 +8,7 @@ namespace SampleCnn.Models;
 /// gate that rescales each channel (reduction 16 as the issue states for Kim, Lee, Nam 2018; Won et al. 2020
 /// use reduction 1, no bottleneck).
 /// </summary>
-internal sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
+internal sealed class SqueezeExcite : nn.Module<Tensor, Tensor>, IOnnxNodes
 {
     public const int Reduction = 16;
 
@@ -31,5 +31,12 @@ internal sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var gate = excite.forward(nn.functional.relu(squeeze.forward(x.mean([2])))).sigmoid();
         return (x * gate.unsqueeze(2)).MoveToOuterDisposeScope();
+    }
+
+    public string AddTo(OnnxGraph graph, string name, string input)
+    {
+        var mean = graph.Node("ReduceMean", [input], ("axes", new[] { 2L }), ("keepdims", 0L));
+        var gate = graph.Node("Sigmoid", [graph.Linear(excite, $"{name}.excite", graph.Relu(graph.Linear(squeeze, $"{name}.squeeze", mean)))]);
+        return graph.Node("Mul", [input, graph.Node("Unsqueeze", [gate, graph.Int64s($"{name}.time_axis", 2)])]);
     }
 }

@@ -7,7 +7,7 @@ namespace SampleCnn.Models;
 /// Layer 1 on raw samples: Conv1d(1 -> 128, kernel = stride = first filter) + BN + ReLU, unpadded or with the
 /// spec's first-layer padding. The first filter is m for sample-level models and m^k (e.g. 729) for frame-level ones.
 /// </summary>
-internal sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows, IFoldable
+internal sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows, IFoldable, IOnnxNodes
 {
     private readonly Conv1d conv;
     private readonly BatchNorm1d bn;
@@ -30,6 +30,9 @@ internal sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows, 
         var y = conv.forward(x);
         return nn.functional.relu(folded ? y : bn.Normalize(y)).MoveToOuterDisposeScope();
     }
+
+    public string AddTo(OnnxGraph graph, string name, string input) =>
+        graph.Relu(graph.BatchNorm(bn, $"{name}.bn", graph.Conv(conv, $"{name}.conv", input, filter, padding)));
 
     public void FoldBatchNorm()
     {
