@@ -18,6 +18,11 @@ switch (args.FirstOrDefault())
             fold: options.Text("fold", "no") == "yes", bf16: options.Text("precision", "fp32") == "bf16");
         return 0;
 
+    case "worker-onnx":
+        OnnxWorker.Run(options.Text("model", "3^9"), options.Text("input", ""), options.Int("batch", 10), options.Int("tags", 50),
+            options.Int("warmup", 3), options.Int("iters", 10), options.Int("threads", Environment.ProcessorCount));
+        return 0;
+
     case "worker-decode":
         DecodeWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 5), ffmpeg: options.Text("decoder", "ours") == "ffmpeg");
         return 0;

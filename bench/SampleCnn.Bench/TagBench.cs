@@ -8,7 +8,7 @@ using SampleCnn.Models;
 namespace SampleCnn.Bench;
 
 /// <summary>
-/// Inference: the network part (batch of 32 segments; ours eager, folded fp32, folded bf16; PyTorch eager
+/// Inference: the network part (batch of 32 segments; ours eager, folded fp32, folded bf16, ONNX Runtime; PyTorch eager
 /// fp32) as GFLOP/s against the measured FMA peak, and `tag` end to end from MP3 files in x real time.
 /// </summary>
 static class TagBench
@@ -30,6 +30,7 @@ static class TagBench
             new("ours, eager fp32 (no_grad)", self, [.. selfArgs, "worker-forward", .. common]),
             new("ours, folded fp32 (inference mode)", self, [.. selfArgs, "worker-forward", .. common, "--fold", "yes"]),
             new("ours, folded bf16 (inference mode)", self, [.. selfArgs, "worker-forward", .. common, "--fold", "yes", "--precision", "bf16"]),
+            new("ours exported (export --onnx), ONNX Runtime fp32", self, [.. selfArgs, "worker-onnx", .. common.SkipLast(2)]),
             new("PyTorch reference, eager fp32, tuned malloc", python, [Path.Combine(benchDir, "reference.py"), .. common], tuned),
         ];
         var (networkTable, medians) = Comparison.Measure(
