@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using SampleCnn.Inference;
 using SampleCnn.Models;
 using static TorchSharp.torch;
 
 namespace SampleCnn.Bench;
 
 /// <summary>
-/// Times ONNX Runtime on the network `export --onnx` writes: the same weights as <see cref="ForwardWorker"/> (seed 0),
-/// the same fixed input, ORT's graph optimisations all on (it folds the BatchNorms), one intra-op thread per core asked.
+/// Times ONNX Runtime as `tag --engine onnx` runs it (<see cref="OnnxRuntimeNetwork"/>: the graph `export --onnx` writes,
+/// ORT's graph optimisations on): the same weights as <see cref="ForwardWorker"/> (seed 0), the same fixed input.
 /// </summary>
 static class OnnxWorker
 {
@@ -17,26 +16,21 @@ static class OnnxWorker
     {
         manual_seed(0);
         var spec = ModelSpec.Parse(model);
-        using var net = new TaggingCnn(spec, tags);
-        net.eval();
-        var onnx = Path.Combine(Path.GetTempPath(), $"samplecnn-bench-{Environment.ProcessId}.onnx");
-        using (var file = File.Create(onnx)) Google.Protobuf.MessageExtensions.WriteTo(net.ToOnnx(new Dictionary<string, string>()), file);
-        using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
-        using var session = new InferenceSession(onnx, options);
-        File.Delete(onnx);
-        var input = new DenseTensor<float>(InputFile.Read(inputPath), [batch, 1, (int)spec.InputSamples]);
-        var inputs = new[] { NamedOnnxValue.CreateFromTensor(OnnxGraph.Input, input) };
+        using var cnn = new TaggingCnn(spec, tags);
+        cnn.eval();
+        using var net = new OnnxRuntimeNetwork(cnn, threads);
+        using var x = tensor(InputFile.Read(inputPath)).reshape(batch, 1, spec.InputSamples);
 
         var times = new List<double>();
         double checksum = 0;
         for (int i = 0; i < warmup + iterations; i++)
         {
             var clock = Stopwatch.StartNew();
-            using (var results = session.Run(inputs)) checksum = results.Single().AsEnumerable<float>().Sum();
+            using (var scores = net.forward(x)) checksum = scores.sum().item<float>();
             var elapsed = clock.Elapsed.TotalMilliseconds;
             if (i >= warmup) times.Add(elapsed);
         }
-        var run = new Run(times.ToArray(), PeakRss.Megabytes(), $"ONNX Runtime {typeof(InferenceSession).Assembly.GetName().Version}", threads, checksum);
+        var run = new Run(times.ToArray(), PeakRss.Megabytes(), $"ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}", threads, checksum);
         Console.WriteLine(JsonSerializer.Serialize(run, Json.Options));
     }
 }

@@ -51,7 +51,7 @@ internal static class InitialWeights
     /// <summary>For each of the run's tags, the file's output that scores it; null when the tags differ (a new head).</summary>
     static Tensor? OutputRows(string path, IReadOnlyList<string>? sourceTags, int outputs, IReadOnlyList<string> tags)
     {
-        if (sourceTags is null) return outputs == tags.Count ? arange(outputs) : null;
+        if (sourceTags is null) return outputs == tags.Count ? tensor(Enumerable.Range(0, outputs).Select(i => (long)i).ToArray()) : null;
         if (sourceTags.Count != tags.Count) return null;
         try { return tensor(TagAlignment.Between(new TagVocabulary(tags), sourceTags, path).OutputOf); }
         catch (InvalidDataException) { return null; }

@@ -1,0 +1,45 @@
+using Microsoft.ML.OnnxRuntime;
+using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
+using SampleCnn.Models;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Inference;
+
+/// <summary>
+/// Our network run by ONNX Runtime instead of libtorch (`tag --engine onnx`): the graph <see cref="TaggingCnn"/> writes
+/// (<c>export --onnx</c>), held in memory, with ORT's graph optimisations on (it folds the BatchNorms and fuses
+/// convolution + ReLU). A module like any other to the <c>Tagger</c>: waveforms [batch, 1, samples] in, sigmoid
+/// scores [batch, tags] out, on the CPU.
+/// </summary>
+internal sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>
+{
+    readonly InferenceSession session;
+    readonly long tags;
+
+    public OnnxRuntimeNetwork(TaggingCnn cnn, int threads) : base(nameof(OnnxRuntimeNetwork))
+    {
+        tags = cnn.Tags;
+        using var onnx = new MemoryStream();
+        Google.Protobuf.MessageExtensions.WriteTo(cnn.ToOnnx(new Dictionary<string, string>()), onnx);
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        session = new InferenceSession(onnx.ToArray(), options);
+    }
+
+    public override Tensor forward(Tensor waveforms)
+    {
+        var shape = waveforms.shape.Select(d => (int)d).ToArray();
+        var input = new DenseTensor(waveforms.to(float32).cpu().contiguous().data<float>().ToArray(), shape);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxGraph.Input, input)]);
+        return tensor(results.Single().AsEnumerable<float>().ToArray(), [shape[0], tags]);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) session.Dispose();
+        base.Dispose(disposing);
+    }
+}
