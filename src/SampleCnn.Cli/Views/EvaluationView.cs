@@ -18,11 +18,11 @@ internal static class EvaluationView
         console.MarkupLineInterpolated($"macro ROC-AUC {F(report.MacroRocAuc)} (95% bootstrap interval {F(report.RocAucLow95)}-{F(report.RocAucHigh95)}, {report.BootstrapResamples} resamples), macro PR-AUC {F(report.MacroPrAuc)}");
         console.MarkupLineInterpolated($"segment-level: macro ROC-AUC {F(report.SegmentMacroRocAuc)}, PR-AUC {F(report.SegmentMacroPrAuc)} (clip aggregation adds {(report.MacroRocAuc - report.SegmentMacroRocAuc).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture)} ROC-AUC); loss {F(report.Loss)}");
         if (report.ThresholdsSplit is { } tunedOn)
-            console.MarkupLineInterpolated($"at thresholds tuned on the {tunedOn} split (each tag's maximum F1 there; a tag when score >= threshold): macro F1 {F(report.MacroF1)}, micro F1 {F(report.MicroF1)}");
+            console.MarkupLineInterpolated($"at thresholds tuned on the {tunedOn} split (each tag's maximum F1 there; a tag when score >= threshold): precision P, recall R, F1; macro F1 {F(report.MacroF1)}, micro F1 {F(report.MicroF1)}");
         var table = new Table().Border(TableBorder.Simple).AddColumn("tag").AddColumn(new TableColumn("positives").RightAligned())
             .AddColumn(new TableColumn("ROC-AUC").RightAligned()).AddColumn(new TableColumn("PR-AUC").RightAligned())
-            .AddColumn(new TableColumn("threshold").RightAligned()).AddColumn(new TableColumn("precision").RightAligned())
-            .AddColumn(new TableColumn("recall").RightAligned()).AddColumn(new TableColumn("F1").RightAligned());
+            .AddColumn(new TableColumn("threshold").RightAligned()).AddColumn(new TableColumn("P").RightAligned())
+            .AddColumn(new TableColumn("R").RightAligned()).AddColumn(new TableColumn("F1").RightAligned());
         foreach (var tag in report.SortedTags)
             table.AddRow(Markup.Escape(tag.Tag), $"{tag.Positives}", F(tag.RocAuc), F(tag.AveragePrecision),
                 tag.ThresholdTuned ? F(tag.Threshold) : $"{F(tag.Threshold)}*", F(tag.Precision), F(tag.Recall), F(tag.F1));
