@@ -90,6 +90,8 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("protocol won2020: 16 evenly spaced segments each, clip = mean of segments", output);
         Assert.Equal(("won2020", 16), (Report().GetProperty("protocol").GetString(), Report().GetProperty("segments_per_clip").GetInt32()));
+        var thresholds = TagThresholds.Read(Path.Combine(run, "thresholds-best.json")); // tuned by the same protocol
+        Assert.Equal(("won2020", 16), (thresholds.Protocol, thresholds.SegmentsPerClip));
 
         (code, _, error) = Run("evaluate", "--run", run, "--protocol", "won2020", "--segments", "3");
         Assert.Equal(SampleCnnApp.UsageError, code);
