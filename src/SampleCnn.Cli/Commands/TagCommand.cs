@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using SampleCnn.Cli.Views;
 using SampleCnn.Inference;
 using SampleCnn.Models;
@@ -17,8 +18,15 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
 
         [CommandOption("-k|--top <K>")] [DefaultValue(5)] public int Top { get; init; } = 5;
         [CommandOption("--threshold <P>")] [Description("Show only tags scoring at least this.")] [DefaultValue(0.0)] public double Threshold { get; init; }
-        [CommandOption("--json")] [Description("One JSON record per file with every tag's score, on stdout.")] public bool Json { get; init; }
-        [CommandOption("--csv")] [Description("One CSV row per file with every tag's score, on stdout.")] public bool Csv { get; init; }
+        [CommandOption("--json")] [Description("One JSON record per file with every tag's score (and decision, with --decide), on stdout.")] public bool Json { get; init; }
+        [CommandOption("--csv")] [Description("One CSV row per file with every tag's score (and decision, with --decide), on stdout.")] public bool Csv { get; init; }
+
+        [CommandOption("--decide <HOW>")]
+        [Description("Yes/no tags: tuned (each tag's threshold as evaluate tuned it on the validation split) or one threshold P for every tag; a tag when score >= threshold. The table lists every tag that passes.")]
+        public string? Decide { get; init; }
+
+        [CommandOption("--thresholds <FILE>")] [Description("With --decide tuned: the thresholds file evaluate wrote (default: the one kept with --model).")]
+        public string? ThresholdsFile { get; init; }
 
         [CommandOption("--taggram <OUT>")] [Description("Write per-segment scores: OUT.png and OUT.csv for one file; for several, OUT is a folder.")]
         public string? TaggramOut { get; init; }
@@ -42,6 +50,10 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
             : Json && Csv ? ValidationResult.Error("--json and --csv: choose one")
             : Precision is not ("fp32" or "bf16") ? ValidationResult.Error($"--precision '{Precision}': expected fp32 or bf16")
             : Top < 1 ? ValidationResult.Error("--top must be at least 1")
+            : Decide is not null && Decide != "tuned" && !(float.TryParse(Decide, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1)
+                ? ValidationResult.Error($"--decide '{Decide}': expected tuned or a threshold from 0 to 1")
+            : Decide is not null && Threshold > 0 ? ValidationResult.Error("--decide and --threshold: choose one (--decide lists every tag that passes)")
+            : ThresholdsFile is not null && Decide != "tuned" ? ValidationResult.Error("--thresholds FILE goes with --decide tuned")
             : Segments < 0 ? ValidationResult.Error("--segments must be 0 (all) or more")
             : ValidationResult.Success();
     }
@@ -50,13 +62,24 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
     {
         var device = settings.Apply();
         var options = new TaggerOptions(settings.Segments == 0 ? null : settings.Segments, settings.BatchSize, settings.Precision == "bf16");
-        using var session = TaggingSession.Open(settings.Inputs, settings.Model, settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate },
-            options, settings.TaggramOut, device);
+        var decide = settings.Decide switch
+        {
+            null => null,
+            "tuned" => TagDecision.Tuned,
+            var p => TagDecision.Global(float.Parse(p, CultureInfo.InvariantCulture)),
+        };
+        using var session = TaggingSession.Open(settings.Inputs, settings.Model,
+            settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate, ThresholdsFile = settings.ThresholdsFile },
+            options, settings.TaggramOut, device, decide);
         var files = session.Files;
         bool machine = settings.Json || settings.Csv;
         var stdout = console.Profile.Out.Writer;
-        if (settings.Csv) stdout.WriteLine(FileTagsFormat.CsvHeader(session.Tags));
-        else if (!machine) console.WriteLine(session.Model.Description); // not in the machine formats: stdout stays one record per line
+        if (settings.Csv) stdout.WriteLine(FileTagsFormat.CsvHeader(session.Tags, decided: session.Thresholds is not null));
+        else if (!machine) // not in the machine formats: stdout stays one record per line
+        {
+            console.WriteLine(session.Model.Description);
+            if (session.Thresholds is { } thresholds) TagView.RenderDecision(console, thresholds, session.Tuned);
+        }
 
         var failed = new List<FileTags>();
         var recovered = new List<FileTags>();

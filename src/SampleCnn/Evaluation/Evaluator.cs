@@ -3,6 +3,7 @@ using SampleCnn.Data.Sources;
 using SampleCnn.Data.Store;
 using SampleCnn.Models;
 using SampleCnn.Platform;
+using SampleCnn.Runs;
 using TorchSharp;
 
 namespace SampleCnn.Evaluation;
@@ -34,15 +35,27 @@ public static class Evaluator
         var plan = Plan(protocol, length, aggregation, segmentsPerClip, hop);
         var loader = new BatchLoader(store, split, plan);
         if (loader.ClipCount == 0) throw new InvalidDataException($"{store.Folder}: the {split.Name()} split has no clips");
-        var predictions = ClipPredictions.Compute(model, loader, device, aggregation, alignment.IsIdentity ? null : alignment.OutputOf, cancel);
+        var outputOf = alignment.IsIdentity ? null : alignment.OutputOf;
+        var predictions = ClipPredictions.Compute(model, loader, device, aggregation, outputOf, cancel);
         var clip = predictions.ClipMetrics(store.Vocabulary);
         var segment = predictions.SegmentMetrics(store.Vocabulary);
         var (low, high) = Bootstrap.MacroRocAucInterval(store.Vocabulary.Tags, predictions.ClipScores, predictions.ClipTargets, resamples, seed);
-        return new EvaluationReport(model.Spec.ToString(), source, epoch, Path.GetFullPath(store.Folder), split.Name(), protocol,
-            aggregation.ToString().ToLowerInvariant(), loader.ClipCount, plan.Count ?? 0,
+        // Thresholds are tuned on the validation clips scored the same way (an empty split leaves every tag untuned).
+        var tuning = split == Split.Valid ? predictions
+            : ClipPredictions.Compute(model, new BatchLoader(store, Split.Valid, plan), device, aggregation, outputOf, cancel);
+        var thresholds = F1Thresholds.Tune(store.Vocabulary.Tags, tuning.ClipScores, tuning.ClipTargets);
+        var (decided, macroF1, microF1) = F1Thresholds.Decide(clip.Tags, predictions.ClipScores, predictions.ClipTargets, thresholds);
+        var storeFolder = Path.GetFullPath(store.Folder);
+        var protocolName = protocol.ToString().ToLowerInvariant();
+        var aggregationName = aggregation.ToString().ToLowerInvariant();
+        // Kept in the model's terms: its tag names in its output order, for whoever opens the model to decide with.
+        var kept = new TagThresholds(model.Spec.ToString(), source, epoch, storeFolder, Split.Valid.Name(), protocolName, aggregationName, plan.Count ?? 0,
+            tuning.Clips.Count, modelTags.Select((tag, output) => thresholds[Array.IndexOf(alignment.OutputOf, (long)output)] with { Tag = tag }).ToList());
+        return new EvaluationReport(model.Spec.ToString(), source, epoch, storeFolder, split.Name(), protocol,
+            aggregationName, loader.ClipCount, plan.Count ?? 0,
             clip.MacroRocAuc, clip.MacroAveragePrecision, low, high, resamples, seed,
-            segment.MacroRocAuc, segment.MacroAveragePrecision, predictions.Loss, clip.Tags, clip.Undefined.Select(t => t.Tag).ToList(),
-            alignment.BySpelling);
+            segment.MacroRocAuc, segment.MacroAveragePrecision, predictions.Loss, decided, clip.Undefined.Select(t => t.Tag).ToList(),
+            alignment.BySpelling) { ThresholdsSplit = Split.Valid.Name(), MacroF1 = macroF1, MicroF1 = microF1, Thresholds = kept };
     }
 
     static SegmentPlan Plan(EvaluationProtocol protocol, int length, ClipAggregation aggregation, int? segmentsPerClip, int? hop)

@@ -10,5 +10,6 @@ namespace SampleCnn.Inference;
 /// (mtat, jamendo: Won et al.'s; their 50-output files default to mtat).</param>
 /// <param name="SegmentSamples">For TorchScript: its input length in samples at <paramref name="SampleRate"/>.</param>
 /// <param name="SampleRate">For TorchScript: the rate it reads audio at (the paper's 22050 Hz by default).</param>
+/// <param name="ThresholdsFile">The model's tuned thresholds, when not where `evaluate` keeps them (<see cref="Runs.RunFolder.ThresholdsOf"/>).</param>
 public sealed record ModelOpenOptions(string Checkpoint = "best", string? Spec = null, string? TagsFile = null, int? SegmentSamples = null,
-    int SampleRate = ModelSpec.DefaultSampleRate);
+    int SampleRate = ModelSpec.DefaultSampleRate, string? ThresholdsFile = null);

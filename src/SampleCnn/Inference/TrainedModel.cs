@@ -36,13 +36,41 @@ internal sealed class TrainedModel : IDisposable
     /// <summary>The network as one of ours, or null for TorchScript (never null from <see cref="OpenCnn"/>).</summary>
     public TaggingCnn? Cnn { get; }
 
+    /// <summary>The file the model's tuned thresholds are read from: the one given, else where `evaluate` keeps them.</summary>
+    public string ThresholdsFile { get; private set; } = "";
+
+    /// <summary>
+    /// The per-tag thresholds `evaluate` tuned for this model (read on first use); null when none are kept and no file was
+    /// given. Refused when they are not this model's: other tags, or another epoch of the checkpoint (it was trained on since).
+    /// </summary>
+    public TagThresholds? Thresholds => thresholds.Value;
+
+    Lazy<TagThresholds?> thresholds = new((TagThresholds?)null);
+
     public static TrainedModel Open(string path, ModelOpenOptions options, Device device)
     {
-        var file = RunFolder.ResolveCheckpoint(path, options.Checkpoint);
+        var model = OpenFile(RunFolder.ResolveCheckpoint(path, options.Checkpoint), options, device);
+        model.ThresholdsFile = options.ThresholdsFile ?? RunFolder.ThresholdsOf(path, options.Checkpoint);
+        model.thresholds = new(() => model.ReadThresholds(given: options.ThresholdsFile is not null));
+        return model;
+    }
+
+    static TrainedModel OpenFile(string file, ModelOpenOptions options, Device device)
+    {
         if (TorchScriptModel.IsTorchScriptPath(file)) return OpenTorchScript(file, options, device);
         if (StateDict.IsStateDictPath(file)) return OpenStateDict(file, options, device);
         var (model, state) = Checkpoint.LoadModel(file, device);
         return Ours(ModelKind.Checkpoint, file, model, state.Tags, state.Epoch);
+    }
+
+    TagThresholds? ReadThresholds(bool given)
+    {
+        if (!given && !File.Exists(ThresholdsFile)) return null;
+        var read = TagThresholds.Read(ThresholdsFile);
+        read.For(Tags, ThresholdsFile);
+        if (Info.Epoch is { } epoch && read.Epoch != epoch)
+            throw new InvalidDataException($"{ThresholdsFile}: tuned for epoch {read.Epoch} of {read.Checkpoint}, but {Info.Path} is epoch {epoch}; evaluate it again to tune them");
+        return read;
     }
 
     /// <summary>Opens a model of ours (its <see cref="Cnn"/> set) for a use TorchScript cannot serve, its layers and weights being opaque; refuses TorchScript in one line naming the file.</summary>
@@ -52,7 +80,7 @@ internal sealed class TrainedModel : IDisposable
         var file = RunFolder.ResolveCheckpoint(path, options.Checkpoint);
         if (TorchScriptModel.IsTorchScriptPath(file))
             throw new ArgumentException($"{file}: a TorchScript model cannot be {use}; give a run folder, a SampleCnn checkpoint or a PyTorch state_dict");
-        return Open(file, options, device);
+        return Open(path, options, device);
     }
 
     static TrainedModel OpenTorchScript(string file, ModelOpenOptions options, Device device)

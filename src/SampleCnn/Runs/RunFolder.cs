@@ -5,8 +5,9 @@ namespace SampleCnn.Runs;
 
 /// <summary>
 /// A training run's folder and its whole format: config.json (the recipe as run), metrics.csv (one row per
-/// epoch), tensorboard/, best.ckpt and last.ckpt (<see cref="Checkpoint"/>), and the evaluations
-/// (evaluation-SPLIT-CHECKPOINT.json/.csv/.png). Nothing else names these files.
+/// epoch), tensorboard/, best.ckpt and last.ckpt (<see cref="Checkpoint"/>), the evaluations
+/// (evaluation-SPLIT-CHECKPOINT.json/.csv/.png) and each evaluated checkpoint's tuned thresholds
+/// (thresholds-CHECKPOINT.json, <see cref="TagThresholds"/>). Nothing else names these files.
 /// </summary>
 public sealed class RunFolder(string path)
 {
@@ -63,8 +64,17 @@ public sealed class RunFolder(string path)
     public EvaluationFiles Evaluation(string split, string checkpoint)
     {
         var stem = System.IO.Path.Combine(Path, $"evaluation-{split}-{System.IO.Path.GetFileNameWithoutExtension(CheckpointPath(checkpoint))}");
-        return new EvaluationFiles(stem + ".json", stem + ".csv", stem + ".png");
+        return new EvaluationFiles(stem + ".json", stem + ".csv", stem + ".png", Thresholds(checkpoint));
     }
+
+    /// <summary>Where the thresholds tuned for a checkpoint (best, last or a checkpoint file) are kept: one file per checkpoint, whatever the split evaluated.</summary>
+    public string Thresholds(string checkpoint) =>
+        System.IO.Path.Combine(Path, $"thresholds-{System.IO.Path.GetFileNameWithoutExtension(CheckpointPath(checkpoint))}.json");
+
+    /// <summary>The thresholds kept for a model: a run folder's checkpoint's in the folder, a model file's beside it (where `evaluate` keeps them by default).</summary>
+    public static string ThresholdsOf(string runOrModel, string which = "best") =>
+        Directory.Exists(runOrModel) ? new RunFolder(runOrModel).Thresholds(which)
+            : new RunFolder(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(runOrModel))!).Thresholds(runOrModel);
 
     /// <summary>A run folder, or the run folder a checkpoint file lies in, resolved to its best checkpoint by default.</summary>
     public static string ResolveCheckpoint(string runOrCheckpoint, string which = "best") =>

@@ -8,6 +8,10 @@ using SampleCnn.Training;
 using static SampleCnn.Tests.Cli.CliRunner;
 using SampleCnn.Data.Store;
 using SampleCnn.Runs;
+using SampleCnn.Audio.Signal;
+using SampleCnn.Data.Sources;
+using SampleCnn.Evaluation;
+using SampleCnn.Inference;
 
 namespace SampleCnn.Tests.Cli;
 
@@ -66,6 +70,8 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("evaluation-test-exported.json", output);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(reports, "evaluation-test-exported.json")));
         Assert.Equal(fromRun, json.RootElement.GetProperty("macro_roc_auc").GetDouble());
+        // The thresholds beside the report, where tag looks for them only when told (--thresholds): the file's are beside the file.
+        Assert.Equal(TagThresholds.Read(Path.Combine(run, "thresholds-best.json")).Tags, TagThresholds.Read(Path.Combine(reports, "thresholds-exported.json")).Tags);
 
         (code, _, error) = Run("evaluate", "--model", pth, "--spec", "3^5", "--tags", tagsFile);
         Assert.Equal(SampleCnnApp.UsageError, code);
@@ -84,6 +90,8 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("protocol won2020: 16 evenly spaced segments each, clip = mean of segments", output);
         Assert.Equal(("won2020", 16), (Report().GetProperty("protocol").GetString(), Report().GetProperty("segments_per_clip").GetInt32()));
+        var thresholds = TagThresholds.Read(Path.Combine(run, "thresholds-best.json")); // tuned by the same protocol
+        Assert.Equal(("won2020", 16), (thresholds.Protocol, thresholds.SegmentsPerClip));
 
         (code, _, error) = Run("evaluate", "--run", run, "--protocol", "won2020", "--segments", "3");
         Assert.Equal(SampleCnnApp.UsageError, code);
@@ -91,6 +99,76 @@ public sealed class EvaluateCommandTests : IDisposable
         (code, _, error) = Run("evaluate", "--run", run, "--protocol", "1");
         Assert.Equal(SampleCnnApp.UsageError, code);
         Assert.Contains("expected paper or won2020", error);
+    }
+
+    [Fact]
+    public void ThresholdsAreTunedOnTheValidSplitAndTheirDecisionsOnTheTestSplitMatchADirectCount()
+    {
+        var (code, output, error) = Run("evaluate", "--run", run, "--bootstrap", "0");
+        Assert.True(code == 0, error);
+        var kept = Path.Combine(run, "thresholds-best.json");
+        Assert.Contains(kept, output);
+        var thresholds = TagThresholds.Read(kept);
+        var report = EvaluationReport.Read(Path.Combine(run, "evaluation-test-best.json"));
+        Assert.Equal(("valid", "paper", "mean", 0, 8), (thresholds.Split, thresholds.Protocol, thresholds.Aggregation, thresholds.SegmentsPerClip, thresholds.Clips));
+        Assert.Equal("valid", report.ThresholdsSplit);
+
+        // The checkpoint's clip scores on each split (every whole segment, their mean), counted here directly.
+        using var opened = SegmentStore.Open(store);
+        using var model = TrainedModel.OpenCnn(run, new ModelOpenOptions(), TorchSharp.torch.CPU, "evaluated");
+        Assert.Equal(model.Info.Epoch, thresholds.Epoch);
+        Assert.Equal(opened.Vocabulary.Tags, model.Tags); // trained on this store: the scores below are in the model's order too
+        Assert.Equal(model.Tags, thresholds.Tags.Select(t => t.Tag));
+        int length = (int)model.Cnn!.Spec.InputSamples;
+        ClipPredictions Scores(Split split) => ClipPredictions.Compute(model.Cnn, new BatchLoader(opened, split, new SegmentPlan(length, null, length)), TorchSharp.torch.CPU);
+        var (valid, test) = (Scores(Split.Valid), Scores(Split.Test));
+        int t = model.Tags.Count;
+        (int Tp, int Fp, int Fn) Count(ClipPredictions p, int tag, float threshold)
+        {
+            int tp = 0, fp = 0, fn = 0;
+            for (int i = 0; i < p.Clips.Count; i++)
+            {
+                bool has = p.ClipScores[i * t + tag] >= threshold, positive = p.ClipTargets[i * t + tag] == 1;
+                if (has && positive) tp++;
+                else if (has) fp++;
+                else if (positive) fn++;
+            }
+            return (tp, fp, fn);
+        }
+        static double F1((int Tp, int Fp, int Fn) c) => 2.0 * c.Tp / (2 * c.Tp + c.Fp + c.Fn);
+        int pooledTp = 0, pooledFp = 0, pooledFn = 0;
+        var f1s = new List<double>();
+        for (int j = 0; j < t; j++)
+        {
+            var tuned = thresholds.Tags[j];
+            Assert.True(tuned.Tuned);
+            // No valid score as threshold beats the kept one's F1, which it reaches there.
+            double best = Enumerable.Range(0, valid.Clips.Count).Max(i => F1(Count(valid, j, valid.ClipScores[i * t + j])));
+            Assert.Equal(best, tuned.F1, 12);
+            Assert.Equal(best, F1(Count(valid, j, tuned.Threshold)), 12);
+
+            var c = Count(test, j, tuned.Threshold);
+            var scored = report.Tags.Single(s => s.Tag == tuned.Tag);
+            Assert.Equal(tuned.Threshold, scored.Threshold);
+            Assert.Equal((double)c.Tp / (c.Tp + c.Fp), scored.Precision, 12);
+            Assert.Equal((double)c.Tp / (c.Tp + c.Fn), scored.Recall, 12);
+            Assert.Equal(F1(c), scored.F1, 12);
+            Assert.Matches($@"{tuned.Tag}\s+{scored.Positives}\s+\S+\s+\S+\s+{EvaluationView.F(tuned.Threshold)}\s+{EvaluationView.F(scored.Precision)}\s+{EvaluationView.F(scored.Recall)}\s+{EvaluationView.F(scored.F1)}", output);
+            (pooledTp, pooledFp, pooledFn) = (pooledTp + c.Tp, pooledFp + c.Fp, pooledFn + c.Fn);
+            f1s.Add(F1(c));
+        }
+        Assert.Equal(f1s.Average(), report.MacroF1, 12);
+        Assert.Equal(F1((pooledTp, pooledFp, pooledFn)), report.MicroF1, 12);
+        Assert.Contains($"macro F1 {EvaluationView.F(report.MacroF1)}, micro F1 {EvaluationView.F(report.MicroF1)}", output);
+
+        // tag decides with them: a test clip's decisions are its scores against the kept thresholds.
+        var clip = Path.Combine(scratch.Folder, "audio", "clip005.wav");
+        (code, output, error) = Run("tag", clip, "--model", run, "--decide", "tuned", "--json");
+        Assert.True(code == 0, error);
+        using var record = JsonDocument.Parse(output.Trim());
+        foreach (var tuned in thresholds.Tags)
+            Assert.Equal(record.RootElement.GetProperty("scores").GetProperty(tuned.Tag).GetSingle() >= tuned.Threshold,
+                record.RootElement.GetProperty("decisions").GetProperty(tuned.Tag).GetBoolean());
     }
 
     JsonElement Report() => JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "evaluation-test-best.json"))).RootElement;

@@ -135,6 +135,11 @@ public sealed class ProtocolTests : IDisposable
         Assert.Equal([new TagSpelling("maleVocal", "male vocal"), new TagSpelling("NoVocals", "no vocals"), new TagSpelling("new-age", "new age")],
             matched.TagsMatchedBySpelling);
         Assert.Contains("\"tags_matched_by_spelling\"", matched.ToJson());
+        // Thresholds: the same per store tag, kept under the model's names in its output order.
+        Assert.Equal(own.Tags.Select(t => (t.Tag, Math.Round((double)t.Threshold, 5))), matched.Tags.Select(t => (t.Tag, Math.Round((double)t.Threshold, 5))));
+        Assert.Equal(wonTags, matched.Thresholds!.Tags.Select(t => t.Tag));
+        var storeTag = matched.TagsMatchedBySpelling.ToDictionary(m => m.Model, m => m.Store);
+        Assert.All(matched.Thresholds.Tags, t => Assert.Equal(matched.Tags.Single(s => s.Tag == storeTag[t.Tag]).Threshold, t.Threshold));
     }
 
     [Fact]
