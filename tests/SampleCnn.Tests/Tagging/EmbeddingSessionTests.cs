@@ -240,6 +240,38 @@ public sealed class EmbeddingSessionTests : IDisposable
         Assert.Contains($"rows described in {Path.Combine(scratch.Folder, "e.npy")}.rows.jsonl", console.Output);
     }
 
+    [Fact]
+    public void ARunFolderAndAStateDictWithItsSpecAndTagsGiveTheCheckpointsEmbeddings()
+    {
+        var expected = Embed([Music], new EmbeddingOptions(2), Path.Combine(scratch.Folder, "e.jsonl")).Single().Vector;
+        var run = Directory.CreateDirectory(Path.Combine(scratch.Folder, "run")).FullName;
+        File.Copy(checkpoint, Path.Combine(run, "best.ckpt"));
+        var pth = Path.Combine(scratch.Folder, "tiny.pth");
+        ModelExport.ToPyTorch(checkpoint, new ModelOpenOptions(), pth);
+        var tags = scratch.Write("tags.txt", "a\nb\nc\nd\n"u8.ToArray());
+        foreach (var source in new[] { ["--model", run], new[] { "--model", pth, "--spec", "3^4", "--tags", tags } })
+        {
+            var output = Path.Combine(scratch.Folder, "s.jsonl");
+            var error = new StringWriter();
+            Assert.True(SampleCnnApp.Run(["embed", Music, .. source, "--layer", "2", "--out", output], new TestConsole(), error) == 0, error.ToString());
+            using var json = JsonDocument.Parse(File.ReadAllLines(output).Single());
+            Near(expected, [.. json.RootElement.GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle())]);
+        }
+    }
+
+    [Fact]
+    public void AnInterruptedRunLeavesNoOutputUnderItsName()
+    {
+        var output = Path.Combine(scratch.Folder, "e.parquet");
+        using var cancel = new CancellationTokenSource();
+        using var session = EmbeddingSession.Open([Music, Other], checkpoint, new ModelOpenOptions(), new EmbeddingOptions(), new TaggerOptions(), output, CPU);
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            foreach (var _ in session.Run(cancel.Token)) cancel.Cancel();
+        });
+        Assert.False(File.Exists(output));
+    }
+
     [Theory]
     [InlineData("--pool", "median", "samplecnn: --pool 'median': expected mean, max or meanmax")]
     [InlineData("--layer", "last", "samplecnn: --layer 'last': expected penultimate or a layer's number")]
