@@ -10,7 +10,7 @@ namespace SampleCnn.Cli.Commands;
 
 internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settings>
 {
-    public sealed class Settings : TrainedModelSettings
+    public sealed class Settings : TaggerSettings
     {
         [CommandArgument(0, "<INPUTS>")] [Description("Audio files, folders (searched recursively) or patterns such as music/*.mp3.")]
         public string[] Inputs { get; init; } = [];
@@ -23,9 +23,6 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [CommandOption("--taggram <OUT>")] [Description("Write per-segment scores: OUT.png and OUT.csv for one file; for several, OUT is a folder.")]
         public string? TaggramOut { get; init; }
 
-        [CommandOption("--segments <N>")] [Description("Segments per file from its start (the paper: 10); 0 = the whole file.")] [DefaultValue(0)]
-        public int Segments { get; init; }
-
         [CommandOption("--segment-samples <N>")] [Description("With a TorchScript --model: its input length in samples at its --sample-rate.")]
         public int? SegmentSamples { get; init; }
 
@@ -33,16 +30,12 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [DefaultValue(ModelSpec.DefaultSampleRate)]
         public int SampleRate { get; init; } = ModelSpec.DefaultSampleRate;
 
-        [CommandOption("--batch-size <N>")] [DefaultValue(TaggerOptions.DefaultBatchSize)] public int BatchSize { get; init; } = TaggerOptions.DefaultBatchSize;
-        [CommandOption("--precision <P>")] [Description("fp32 or bf16.")] [DefaultValue("fp32")] public string Precision { get; init; } = "fp32";
-
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model RUN_OR_CHECKPOINT is required")
             : Inputs.Length == 0 ? ValidationResult.Error("give at least one audio file, folder or pattern")
             : Json && Csv ? ValidationResult.Error("--json and --csv: choose one")
-            : Precision is not ("fp32" or "bf16") ? ValidationResult.Error($"--precision '{Precision}': expected fp32 or bf16")
+            : Problem() is { } problem ? ValidationResult.Error(problem)
             : Top < 1 ? ValidationResult.Error("--top must be at least 1")
-            : Segments < 0 ? ValidationResult.Error("--segments must be 0 (all) or more")
             : TorchScriptModel.IsTorchScriptPath(Model) && (TagsFile is null || SegmentSamples is not > 0) ? ValidationResult.Error($"{Model}: a TorchScript model needs --tags FILE and --segment-samples N")
             : ValidationResult.Success();
     }
@@ -50,9 +43,8 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var device = settings.Apply();
-        var options = new TaggerOptions(settings.Segments == 0 ? null : settings.Segments, settings.BatchSize, settings.Precision == "bf16");
         using var session = TaggingSession.Open(settings.Inputs, settings.Model, settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate },
-            options, settings.TaggramOut, device);
+            settings.TaggerOptions, settings.TaggramOut, device);
         var files = session.Files;
         bool machine = settings.Json || settings.Csv;
         var stdout = console.Profile.Out.Writer;
