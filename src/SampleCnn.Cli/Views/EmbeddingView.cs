@@ -10,7 +10,8 @@ sealed class EmbeddingView(IAnsiConsole console) : IDisposable
 {
     readonly ProgressDisplay display = new(console, new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn());
     readonly Stopwatch clock = new();
-    readonly List<FileEmbedding> recovered = [], failed = [];
+    readonly List<(string Path, string Note)> recovered = []; // paths and notes only: the vectors are not kept
+    readonly List<(string Path, string Error)> failed = [];
     ProgressTask? task;
     int files, rows, segments;
 
@@ -25,13 +26,13 @@ sealed class EmbeddingView(IAnsiConsole console) : IDisposable
 
     public void Add(FileEmbedding file, bool perSegment)
     {
-        if (file.Failed) failed.Add(file);
+        if (file.Error is { } error) failed.Add((file.Path, error));
         else
         {
             segments += file.Segments;
             rows += perSegment ? file.Segments : 1;
         }
-        if (file.Recovered is not null) recovered.Add(file);
+        if (file.Recovered is { } note) recovered.Add((file.Path, note));
         if (task is null) return;
         task.Increment(1);
         var seconds = Math.Max(1e-3, clock.Elapsed.TotalSeconds);
@@ -46,7 +47,7 @@ sealed class EmbeddingView(IAnsiConsole console) : IDisposable
         var described = session.RowsPath is { } path ? $"; rows described in {path}" : "";
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"wrote {session.Output}: {rows} row(s) of {session.Width} float32 from {files - failed.Count} file(s), {segments} segment(s), in {clock.Elapsed.TotalSeconds:F1} s{described}");
-        FileProblemsView.Render(console, files, "embedded", [.. recovered.Select(f => (f.Path, f.Recovered!))], [.. failed.Select(f => (f.Path, f.Error!))]);
+        FileProblemsView.Render(console, files, "embedded", recovered, failed);
     }
 
     /// <summary>Files that could not be embedded.</summary>
