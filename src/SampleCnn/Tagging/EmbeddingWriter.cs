@@ -19,13 +19,16 @@ internal abstract class EmbeddingWriter(bool perSegment) : IDisposable
     protected readonly record struct Row(string File, int? Segment, int Segments, double Start, double End, ReadOnlyMemory<float> Vector);
 
     /// <param name="metadata">Key-value pairs a format can keep with the data (Parquet's file metadata): the model, the layer, the pooling.</param>
-    public static EmbeddingWriter Create(string path, EmbeddingOptions options, int width, IReadOnlyDictionary<string, string> metadata) =>
-        Extension(path) switch
+    public static EmbeddingWriter Create(string path, EmbeddingOptions options, int width, IReadOnlyDictionary<string, string> metadata)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return Extension(path) switch
         {
             ".parquet" => new ParquetEmbeddingWriter(path, options.PerSegment, width, options.RowGroupRows, metadata),
             ".npy" => new NpyEmbeddingWriter(path, options.PerSegment, width),
             _ => new JsonLinesEmbeddingWriter(path, options.PerSegment),
         };
+    }
 
     /// <summary>Refuses an output whose extension names no format, before any work is done.</summary>
     public static void CheckPath(string path) => Extension(path);

@@ -203,9 +203,9 @@ public sealed class EmbeddingSessionTests : IDisposable
     }
 
     [Fact]
-    public void JsonLinesHaveOneObjectPerFileWithItsVector()
+    public void JsonLinesHaveOneObjectPerFileWithItsVectorInAFolderMadeForThem()
     {
-        var output = Path.Combine(scratch.Folder, "e.jsonl");
+        var output = Path.Combine(scratch.Folder, "new", "e.jsonl");
         var results = Embed([Music, Other], new EmbeddingOptions(), output);
         var lines = File.ReadAllLines(output);
         Assert.Equal(2, lines.Length);
