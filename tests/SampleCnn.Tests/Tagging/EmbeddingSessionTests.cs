@@ -11,6 +11,7 @@ using SampleCnn.Models;
 using SampleCnn.Tagging;
 using SampleCnn.Tests.Audio;
 using Spectre.Console.Testing;
+using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace SampleCnn.Tests.Tagging;
@@ -43,7 +44,7 @@ public sealed class EmbeddingSessionTests : IDisposable
     /// The layer's activations computed directly by the unfolded model on the file's segments, [segments, channels, time]
     /// (the dense layer's input has one time step), pooled as the options say: each segment's, or all time steps of all segments at once.
     /// </summary>
-    float[] Direct(string file, EmbeddingOptions options)
+    static float[] Direct(TaggingCnn model, string file, EmbeddingOptions options)
     {
         using var scope = NewDisposeScope();
         var segments = Segmenter.Cut(AudioReader.Load(file, model.Spec.SampleRate), SegmentPlan.All((int)model.Spec.InputSamples)).Select(s => s.Samples).ToList();
@@ -79,9 +80,9 @@ public sealed class EmbeddingSessionTests : IDisposable
                     long channels = layer is { } k ? model.Filters(k) : 512;
                     Assert.Equal(pool == EmbeddingPool.MeanMax ? 2 * channels : channels, result.Width);
                     Assert.Equal(52, result.Segments);
-                    var direct = Direct(Music, options);
+                    var direct = Direct(model, Music, options);
                     Near(direct, perSegment ? result.SegmentVectors : result.Vector);
-                    if (perSegment) Near(Direct(Music, options with { PerSegment = false }), result.Vector); // per segment, then over segments: the same
+                    if (perSegment) Near(Direct(model, Music, options with { PerSegment = false }), result.Vector); // per segment, then over segments: the same
                     else Assert.Empty(result.SegmentVectors);
                 }
     }
@@ -257,6 +258,21 @@ public sealed class EmbeddingSessionTests : IDisposable
             using var json = JsonDocument.Parse(File.ReadAllLines(output).Single());
             Near(expected, [.. json.RootElement.GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle())]);
         }
+    }
+
+    [Fact]
+    public void APublishedCheckpointEmbedsAsTheModelItWasWrittenFrom()
+    {
+        manual_seed(5);
+        using var source = new TaggingCnn(ModelSpec.Parse("won-sample"), 50);
+        source.eval();
+        var pth = Path.Combine(scratch.Folder, "best_model.pth");
+        using (var file = File.Create(pth))
+            PyTorchPickler.PickleStateDict(file, source.state_dict().ToDictionary(p => WeightsLayout.WonSample.TheirKey(p.Key), p => p.Value));
+        using var session = EmbeddingSession.Open([Music], pth, new ModelOpenOptions(), new EmbeddingOptions(), new TaggerOptions(), Path.Combine(scratch.Folder, "w.jsonl"), CPU);
+        var result = session.Run().Single();
+        Assert.Equal(1, result.Segments); // 0.58 s at 16 kHz: one padded 59049-sample segment
+        Near(Direct(source, Music, new EmbeddingOptions()), result.Vector);
     }
 
     [Fact]
