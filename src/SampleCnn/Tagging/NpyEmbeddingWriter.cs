@@ -34,7 +34,7 @@ internal sealed class NpyEmbeddingWriter : EmbeddingWriter
     }
 
     /// <summary>The header of a little-endian float32 array [rows, width] in C order.</summary>
-    public static byte[] Header(long rows, int width)
+    static byte[] Header(long rows, int width)
     {
         var dictionary = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {width}), }}");
         const int prefix = 10; // \x93NUMPY, version 1.0, header length (uint16 little-endian)
