@@ -77,6 +77,9 @@ internal static class SampleCnnApp
             config.AddCommand<TagCommand>("tag")
                 .WithDescription("Tag audio files with a trained model: top tags per file, JSON/CSV, taggram.")
                 .WithExample("tag", "song.mp3", "--model", "runs/3-9", "--taggram", "song-taggram.png");
+            config.AddCommand<EmbedCommand>("embed")
+                .WithDescription("Turn audio files into a trained model's features (a layer's, pooled over time and segments): Parquet, .npy or JSON lines.")
+                .WithExample("embed", "music/", "--model", "runs/3-9", "--out", "embeddings.parquet");
             config.AddCommand<VisualizeCommand>("visualize")
                 .WithDescription("Draw what a trained model's filters respond to (the paper's gradient-ascent spectra).")
                 .WithExample("visualize", "--model", "runs/3-9", "--layers", "1-6", "--out", "pictures");

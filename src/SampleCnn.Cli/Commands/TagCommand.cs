@@ -11,7 +11,7 @@ namespace SampleCnn.Cli.Commands;
 
 internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Settings>
 {
-    public sealed class Settings : TrainedModelSettings
+    public sealed class Settings : TaggerSettings
     {
         [CommandArgument(0, "<INPUTS>")] [Description("Audio files, folders (searched recursively) or patterns such as music/*.mp3.")]
         public string[] Inputs { get; init; } = [];
@@ -31,9 +31,6 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [CommandOption("--taggram <OUT>")] [Description("Write per-segment scores: OUT.png and OUT.csv for one file; for several, OUT is a folder.")]
         public string? TaggramOut { get; init; }
 
-        [CommandOption("--segments <N>")] [Description("Segments per file from its start (the paper: 10); 0 = the whole file.")] [DefaultValue(0)]
-        public int Segments { get; init; }
-
         [CommandOption("--segment-samples <N>")] [Description("With a TorchScript --model: its input length in samples at its --sample-rate.")]
         public int? SegmentSamples { get; init; }
 
@@ -41,27 +38,22 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [DefaultValue(ModelSpec.DefaultSampleRate)]
         public int SampleRate { get; init; } = ModelSpec.DefaultSampleRate;
 
-        [CommandOption("--batch-size <N>")] [DefaultValue(TaggerOptions.DefaultBatchSize)] public int BatchSize { get; init; } = TaggerOptions.DefaultBatchSize;
-        [CommandOption("--precision <P>")] [Description("fp32 or bf16.")] [DefaultValue("fp32")] public string Precision { get; init; } = "fp32";
-
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model RUN_OR_CHECKPOINT is required")
             : Inputs.Length == 0 ? ValidationResult.Error("give at least one audio file, folder or pattern")
             : Json && Csv ? ValidationResult.Error("--json and --csv: choose one")
-            : Precision is not ("fp32" or "bf16") ? ValidationResult.Error($"--precision '{Precision}': expected fp32 or bf16")
+            : Problem() is { } problem ? ValidationResult.Error(problem)
             : Top < 1 ? ValidationResult.Error("--top must be at least 1")
             : Decide is not null && Decide != "tuned" && !(float.TryParse(Decide, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1)
                 ? ValidationResult.Error($"--decide '{Decide}': expected tuned or a threshold from 0 to 1")
             : Decide is not null && Threshold > 0 ? ValidationResult.Error("--decide and --threshold: choose one (--decide lists every tag that passes)")
             : ThresholdsFile is not null && Decide != "tuned" ? ValidationResult.Error("--thresholds FILE goes with --decide tuned")
-            : Segments < 0 ? ValidationResult.Error("--segments must be 0 (all) or more")
             : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var device = settings.Apply();
-        var options = new TaggerOptions(settings.Segments == 0 ? null : settings.Segments, settings.BatchSize, settings.Precision == "bf16");
         var decide = settings.Decide switch
         {
             null => null,
@@ -70,7 +62,7 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         };
         using var session = TaggingSession.Open(settings.Inputs, settings.Model,
             settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate, ThresholdsFile = settings.ThresholdsFile },
-            options, settings.TaggramOut, device, decide);
+            settings.TaggerOptions, settings.TaggramOut, device, decide);
         var files = session.Files;
         bool machine = settings.Json || settings.Csv;
         var stdout = console.Profile.Out.Writer;

@@ -51,17 +51,6 @@ internal static class TagView
     static string F(float value) => value.ToString("F3", CultureInfo.InvariantCulture);
 
     /// <summary>The files tagged from what could be decoded of them, and those that could not be tagged, with why.</summary>
-    public static void RenderProblems(IAnsiConsole console, int fileCount, IReadOnlyList<FileTags> recovered, IReadOnlyList<FileTags> failed)
-    {
-        if (recovered.Count > 0)
-        {
-            console.MarkupLineInterpolated($"[yellow]{recovered.Count} of {fileCount} file(s) were damaged and tagged from the audio that could be decoded:[/]");
-            foreach (var f in recovered) console.MarkupLineInterpolated($"  {f.Path}: {f.Recovered}");
-        }
-        if (failed.Count > 0)
-        {
-            console.MarkupLineInterpolated($"[yellow]{failed.Count} of {fileCount} file(s) could not be tagged:[/]");
-            foreach (var f in failed) console.MarkupLineInterpolated($"  {f.Path}: {f.Error}");
-        }
-    }
+    public static void RenderProblems(IAnsiConsole console, int fileCount, IReadOnlyList<FileTags> recovered, IReadOnlyList<FileTags> failed) =>
+        FileProblemsView.Render(console, fileCount, "tagged", [.. recovered.Select(f => (f.Path, f.Recovered!))], [.. failed.Select(f => (f.Path, f.Error!))]);
 }

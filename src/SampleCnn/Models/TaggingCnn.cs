@@ -85,11 +85,11 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
 
     public bool IsFolded { get; private set; }
 
-    /// <summary>Outputs of layer 1 and of every module, in order (index 0 is layer 1).</summary>
-    public IReadOnlyList<Tensor> LayerOutputs(Tensor waveform)
+    /// <summary>Outputs of layer 1 and of every module, in order (index 0 is layer 1), or of the first <paramref name="layers"/> only.</summary>
+    public IReadOnlyList<Tensor> LayerOutputs(Tensor waveform, int layers = int.MaxValue)
     {
         var outputs = new List<Tensor>(blocks.Count + 1) { frontEnd.forward(waveform) };
-        foreach (var module in blocks) outputs.Add(module.forward(outputs[^1]));
+        foreach (var module in blocks.Take(layers - 1)) outputs.Add(module.forward(outputs[^1]));
         return outputs;
     }
 

@@ -19,13 +19,23 @@ internal static partial class AtomicFile
 
     public static void Write(string path, Action<Stream> write)
     {
-        var temporary = path + TemporarySuffix;
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            write(file);
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
+        using var file = Create(path);
+        write(file);
+        Commit(file, path);
+    }
+
+    /// <summary>
+    /// The temporary file of a write to <paramref name="path"/> that takes longer than one call (a file streamed as work
+    /// goes on); <see cref="Commit"/> puts it in place. Disposed without a commit, it stays beside <paramref name="path"/>.
+    /// </summary>
+    public static FileStream Create(string path) => new(path + TemporarySuffix, FileMode.Create, FileAccess.Write, FileShare.None);
+
+    /// <summary>Syncs and closes a stream from <see cref="Create"/> and renames its file over <paramref name="path"/>.</summary>
+    public static void Commit(FileStream file, string path)
+    {
+        file.Flush(flushToDisk: true);
+        file.Dispose();
+        File.Move(path + TemporarySuffix, path, overwrite: true);
         SyncFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 

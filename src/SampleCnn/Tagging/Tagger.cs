@@ -12,12 +12,14 @@ namespace SampleCnn.Tagging;
 /// Tags audio files with a trained model: a background thread decodes and cuts the files into segments
 /// (one file ahead of the network, a bounded queue, so a long file never sits in memory whole), and the
 /// network scores segments in batches gathered across files, with BatchNorm folded into the convolutions
-/// and under inference mode. Results come back in the order of the files.
+/// and under inference mode. Results come back in the order of the files. The same path gives any per-segment
+/// output of fixed width (<see cref="Run"/>): tag scores, or a layer's features for embeddings.
 /// </summary>
 internal sealed class Tagger
 {
     private readonly nn.IModule<Tensor, Tensor> network;
-    private readonly IReadOnlyList<string> tags;
+    private readonly IReadOnlyList<string>? tags;
+    private readonly int outputs;
     private readonly Device device;
     private readonly TaggerOptions options;
 
@@ -30,11 +32,15 @@ internal sealed class Tagger
     /// <param name="network">Any module mapping [batch, 1, segmentSamples] waveforms to [batch, tags] sigmoid scores (e.g. TorchScript).</param>
     /// <param name="sampleRate">The rate the network reads audio at: every file is decoded and resampled to it.</param>
     public Tagger(nn.IModule<Tensor, Tensor> network, int segmentSamples, int sampleRate, IReadOnlyList<string> tags, Device device, TaggerOptions? options = null)
+        : this(network, segmentSamples, sampleRate, tags.Count, device, options) => this.tags = tags;
+
+    /// <param name="network">Any module mapping [batch, 1, segmentSamples] waveforms to [batch, outputs]; such a tagger gives <see cref="Run"/>, not tags.</param>
+    public Tagger(nn.IModule<Tensor, Tensor> network, int segmentSamples, int sampleRate, int outputs, Device device, TaggerOptions? options = null)
     {
         this.network = network;
+        this.outputs = outputs;
         SegmentSamples = segmentSamples;
         SampleRate = sampleRate;
-        this.tags = tags;
         this.device = device;
         this.options = options ?? new TaggerOptions();
         if (this.options.BatchSize < 1) throw new OptionException(nameof(TaggerOptions.BatchSize), "batch size", this.options.BatchSize, "must be at least 1");
@@ -72,6 +78,13 @@ internal sealed class Tagger
     }
 
     public IEnumerable<FileTags> Tag(IReadOnlyList<string> files, CancellationToken cancel = default)
+    {
+        var names = tags ?? throw new InvalidOperationException("this tagger was built for features, not tags");
+        return Run(files, cancel).Select(o => new FileTags(o.Path, names, o.Mean(), o.Values, o.Segments, o.SegmentSeconds, o.HopSeconds, o.Padded, o.Error, o.Recovered));
+    }
+
+    /// <summary>Each file's per-segment outputs, in the order of the files, each as soon as its last segment has been through the network.</summary>
+    public IEnumerable<SegmentOutputs> Run(IReadOnlyList<string> files, CancellationToken cancel = default)
     {
         var plan = options.SegmentsPerFile is { } count ? SegmentPlan.Paper(SegmentSamples) with { Count = count } : SegmentPlan.All(SegmentSamples);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -149,25 +162,19 @@ internal sealed class Tagger
         var input = tensor(samples, [batch.Count, 1, SegmentSamples]).to(device);
         if (options.BFloat16) input = input.to(ScalarType.BFloat16);
         var output = network.call(input);
-        if (output.shape.Length != 2 || output.shape[0] != batch.Count || output.shape[1] != tags.Count)
-            throw new InvalidDataException($"the model returned [{string.Join(", ", output.shape)}] for [{batch.Count}, 1, {SegmentSamples}]; expected [{batch.Count}, {tags.Count}]");
+        if (output.shape.Length != 2 || output.shape[0] != batch.Count || output.shape[1] != outputs)
+            throw new InvalidDataException($"the model returned [{string.Join(", ", output.shape)}] for [{batch.Count}, 1, {SegmentSamples}]; expected [{batch.Count}, {outputs}]");
         var scores = output.to(ScalarType.Float32).cpu().data<float>().ToArray();
         for (int i = 0; i < batch.Count; i++)
         {
             var file = pending[batch[i].File];
-            file.Scores.AddRange(scores.AsSpan(i * tags.Count, tags.Count));
+            file.Scores.AddRange(scores.AsSpan(i * outputs, outputs));
             file.Scored++;
         }
         batch.Clear();
     }
 
-    FileTags Result(Pending file, SegmentPlan plan)
-    {
-        int t = tags.Count, segments = file.Error is null ? file.Scored : 0;
-        var clip = new float[file.Error is null ? t : 0];
-        for (int s = 0; s < segments; s++)
-            for (int j = 0; j < t; j++) clip[j] += file.Scores[s * t + j] / segments;
-        return new FileTags(file.Path, tags, clip, file.Error is null ? file.Scores.ToArray() : [], segments,
+    SegmentOutputs Result(Pending file, SegmentPlan plan) =>
+        new(file.Path, file.Error is null ? file.Scores.ToArray() : [], outputs, file.Error is null ? file.Scored : 0,
             (double)plan.Length / SampleRate, (double)plan.Hop / SampleRate, file.Padded, file.Error, file.Recovered);
-    }
 }

@@ -69,6 +69,8 @@ public class DefaultsTests
         Assert.Equal(TagVocabulary.PaperTagCount, Bind<PrepareMsdCommand.Settings>("--tags", "t", "--split", "s", "--audio", "a", "--out", "o").Top);
 
         Assert.Equal(new TaggerOptions().BatchSize, Bind<TagCommand.Settings>("a.wav", "--model", "m").BatchSize);
+        var embed = Bind<EmbedCommand.Settings>("a.wav", "--model", "m", "--out", "e.parquet");
+        Assert.Equal((new EmbeddingOptions(), new TaggerOptions()), (embed.Options, embed.TaggerOptions));
         var summary = Bind<SummaryCommand.Settings>();
         Assert.Equal((ModelSpec.PaperBest, TagVocabulary.PaperTagCount), (summary.Model, summary.Tags));
     }

@@ -1,0 +1,61 @@
+using System.ComponentModel;
+using System.Globalization;
+using SampleCnn.Cli.Views;
+using SampleCnn.Tagging;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SampleCnn.Cli.Commands;
+
+internal sealed class EmbedCommand(IAnsiConsole console) : Command<EmbedCommand.Settings>
+{
+    /// <summary>--layer's name for the vector the dense output layer reads.</summary>
+    const string Penultimate = "penultimate";
+
+    public sealed class Settings : TaggerSettings
+    {
+        [CommandArgument(0, "<INPUTS>")] [Description("Audio files, folders (searched recursively) or patterns such as music/*.mp3.")]
+        public string[] Inputs { get; init; } = [];
+
+        [CommandOption("-o|--out <FILE>")] [Description("The file to write: .parquet, .npy (its rows described beside it in FILE.rows.jsonl) or .jsonl.")]
+        public string Output { get; init; } = "";
+
+        [CommandOption("--layer <LAYER>")]
+        [Description("penultimate (the 512-wide input of the dense output layer) or a layer's number: 1 is the first layer, k is module k-1.")]
+        [DefaultValue(Penultimate)]
+        public string Layer { get; init; } = Penultimate;
+
+        [CommandOption("--pool <POOL>")] [Description("mean, max or meanmax (the means, then the maxima), over time within each segment, then over segments.")]
+        [DefaultName(EmbeddingPool.Mean)]
+        public string Pool { get; init; } = DefaultNameAttribute.Of(EmbeddingPool.Mean);
+
+        [CommandOption("--per-segment")] [Description("One row per segment, with its start and end in seconds, instead of one per file.")]
+        public bool PerSegment { get; init; }
+
+        [CommandOption("--row-group <ROWS>")] [Description("Rows per Parquet row group: the rows held in memory before they are written.")]
+        [DefaultValue(EmbeddingOptions.DefaultRowGroupRows)]
+        public int RowGroupRows { get; init; } = EmbeddingOptions.DefaultRowGroupRows;
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Model) || string.IsNullOrWhiteSpace(Output) ? ValidationResult.Error("--model and --out FILE are required")
+            : Inputs.Length == 0 ? ValidationResult.Error("give at least one audio file, folder or pattern")
+            : Problem() is { } problem ? ValidationResult.Error(problem)
+            : Layer != Penultimate && !int.TryParse(Layer, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? ValidationResult.Error($"--layer '{Layer}': expected penultimate or a layer's number")
+            : !Enum.TryParse<EmbeddingPool>(Pool, ignoreCase: true, out _) || int.TryParse(Pool, out _) ? ValidationResult.Error($"--pool '{Pool}': expected mean, max or meanmax")
+            : ValidationResult.Success();
+
+        public EmbeddingOptions Options => new(Layer == Penultimate ? null : int.Parse(Layer, CultureInfo.InvariantCulture),
+            Enum.Parse<EmbeddingPool>(Pool, ignoreCase: true), PerSegment, RowGroupRows);
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var device = settings.Apply();
+        using var session = EmbeddingSession.Open(settings.Inputs, settings.Model, settings.OpenOptions, settings.Options, settings.TaggerOptions, settings.Output, device);
+        using var view = new EmbeddingView(console);
+        view.Opened(session);
+        foreach (var file in session.Run(cancellationToken)) view.Add(file, settings.PerSegment);
+        view.Show(session);
+        return view.Failed == 0 ? 0 : SampleCnnApp.Failure;
+    }
+}
