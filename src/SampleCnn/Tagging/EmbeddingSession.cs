@@ -119,5 +119,9 @@ public sealed class EmbeddingSession : IDisposable
             segments.SegmentSeconds, segments.HopSeconds, segments.Padded, segments.Error, segments.Recovered);
     }
 
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        tagger.Dispose();
+        model.Dispose();
+    }
 }

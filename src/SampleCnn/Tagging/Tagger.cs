@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using SampleCnn.Audio.Decoding;
 using SampleCnn.Audio.Signal;
+using SampleCnn.Inference;
 using SampleCnn.Models;
 using SampleCnn.Platform;
 using TorchSharp;
@@ -15,7 +16,7 @@ namespace SampleCnn.Tagging;
 /// and under inference mode. Results come back in the order of the files. The same path gives any per-segment
 /// output of fixed width (<see cref="Run"/>): tag scores, or a layer's features for embeddings.
 /// </summary>
-internal sealed class Tagger
+internal sealed class Tagger : IDisposable
 {
     private readonly nn.IModule<Tensor, Tensor> network;
     private readonly IReadOnlyList<string>? tags;
@@ -23,11 +24,15 @@ internal sealed class Tagger
     private readonly Device device;
     private readonly TaggerOptions options;
 
-    /// <param name="model">A trained model; it is switched to eval mode and folded.</param>
+    /// <param name="model">A trained model; it is switched to eval mode and folded (libtorch), or written to ONNX Runtime.</param>
     public Tagger(TaggingCnn model, IReadOnlyList<string> tags, Device device, TaggerOptions? options = null)
-        : this(Prepare(model), (int)model.Spec.InputSamples, model.Spec.SampleRate, tags, device, options)
+        : this(Prepare(model, options ?? new TaggerOptions()), (int)model.Spec.InputSamples, model.Spec.SampleRate, tags, device, options)
     {
+        if (network is OnnxRuntimeNetwork ours) owned = ours;
     }
+
+    /// <summary>A network this tagger made (ONNX Runtime's session), freed with it.</summary>
+    private readonly IDisposable? owned;
 
     /// <param name="network">Any module mapping [batch, 1, segmentSamples] waveforms to [batch, tags] sigmoid scores (e.g. TorchScript).</param>
     /// <param name="sampleRate">The rate the network reads audio at: every file is decoded and resampled to it.</param>
@@ -44,6 +49,10 @@ internal sealed class Tagger
         this.device = device;
         this.options = options ?? new TaggerOptions();
         if (this.options.BatchSize < 1) throw new OptionException(nameof(TaggerOptions.BatchSize), "batch size", this.options.BatchSize, "must be at least 1");
+        if (this.options.Engine == TaggerEngine.Onnx && network is not OnnxRuntimeNetwork)
+            throw new OptionException(nameof(TaggerOptions.Engine), "engine", "onnx", "ONNX Runtime runs the tag scores of a SampleCnn network (a run, checkpoint or state_dict); this runs on libtorch");
+        if (this.options.Engine == TaggerEngine.Onnx && this.options.BFloat16)
+            throw new OptionException(nameof(TaggerOptions.Engine), "engine", "onnx", "ONNX Runtime runs fp32 here: bf16 precision is libtorch's");
         if (network is nn.Module module)
         {
             module.eval();
@@ -52,11 +61,14 @@ internal sealed class Tagger
         }
     }
 
-    static TaggingCnn Prepare(TaggingCnn model)
+    static nn.IModule<Tensor, Tensor> Prepare(TaggingCnn model, TaggerOptions options)
     {
+        if (options.Engine == TaggerEngine.Onnx) return new OnnxRuntimeNetwork(model, get_num_threads());
         model.FoldBatchNorm();
         return model;
     }
+
+    public void Dispose() => owned?.Dispose();
 
     public int SegmentSamples { get; }
 

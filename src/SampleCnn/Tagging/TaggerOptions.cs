@@ -4,7 +4,9 @@ namespace SampleCnn.Tagging;
 /// <param name="SegmentsPerFile">Segments per file from its start (the paper's 10), or null for all of them.</param>
 /// <param name="BatchSize">Segments per forward pass, gathered across files.</param>
 /// <param name="BFloat16">Run the network in bfloat16 (faster on CPUs with AVX-512 BF16; scores differ by ~1e-2).</param>
-public sealed record TaggerOptions(int? SegmentsPerFile = null, int BatchSize = TaggerOptions.DefaultBatchSize, bool BFloat16 = false)
+/// <param name="Engine">What runs a SampleCnn network: libtorch or ONNX Runtime (fp32 only).</param>
+public sealed record TaggerOptions(int? SegmentsPerFile = null, int BatchSize = TaggerOptions.DefaultBatchSize, bool BFloat16 = false,
+    TaggerEngine Engine = TaggerEngine.Torch)
 {
     public const int DefaultBatchSize = 32;
 }

@@ -78,5 +78,9 @@ public sealed class TaggingSession : IDisposable
         }
     }
 
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        tagger.Dispose();
+        model.Dispose();
+    }
 }
