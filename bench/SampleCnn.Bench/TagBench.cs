@@ -58,12 +58,13 @@ static class TagBench
         [
             new("ours, `tag` fp32 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs]),
             new("ours, `tag` bf16 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs, "--precision", "bf16"]),
+            new("ours, `tag --engine onnx` fp32 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs, "--engine", "onnx"]),
         ];
         var (endTable, endMedians) = Comparison.Measure(
             string.Create(CultureInfo.InvariantCulture, $"End to end: `tag` on {files.Length} MP3 files ({seconds:F1} s of audio, every segment), 3^9, {threads} threads"),
             endToEnd, rounds, Console.Error, seconds);
         text.Append(endTable);
-        var referenceRealTime = audioPerBatch / (medians[network[3].Label] / 1000);
+        var referenceRealTime = audioPerBatch / (medians[network[^1].Label] / 1000); // the PyTorch reference, listed last
         text.AppendLine();
         foreach (var (label, ms) in endMedians)
             text.AppendLine(CultureInfo.InvariantCulture, $"- {label}: {seconds / (ms / 1000):F1}x real time = {seconds / (ms / 1000) / referenceRealTime:F2}x the PyTorch reference's eager forward ({referenceRealTime:F1}x real time on the same segments)");
