@@ -7,4 +7,7 @@ internal interface ITaggingHead
 {
     /// <summary>The dense layer's input [batch, 512] (before dropout) from the modules' outputs.</summary>
     Tensor Penultimate(IReadOnlyList<Tensor> moduleOutputs);
+
+    /// <summary>The logits from the penultimate vector: dropout, then the dense output layer.</summary>
+    Tensor Output(Tensor penultimate);
 }
