@@ -20,9 +20,6 @@ namespace SampleCnn.Training;
 /// </summary>
 internal sealed class FeatureCache : IDisposable
 {
-    /// <summary>The most a kill while caching loses.</summary>
-    static readonly TimeSpan MaxUncounted = TimeSpan.FromMinutes(1);
-
     private readonly MemoryMappedFile map;
     private readonly MemoryMappedViewAccessor view;
     private readonly long[] clipStart;
@@ -46,9 +43,10 @@ internal sealed class FeatureCache : IDisposable
 
     /// <summary>
     /// The split's cache, completed from where an earlier build stopped: <paramref name="features"/> gives a clip's
-    /// segments' rows [segments, width]; reports (clips done, clips, segments per second).
+    /// segments' rows [segments, width]; the rows are counted at least every <paramref name="countEvery"/> (the most a
+    /// kill loses); reports (clips done, clips, segments per second).
     /// </summary>
-    public static FeatureCache Build(RunFolder run, BatchLoader loader, Func<Tensor, Tensor> features, Device device,
+    public static FeatureCache Build(RunFolder run, BatchLoader loader, Func<Tensor, Tensor> features, Device device, TimeSpan countEvery,
         Action<int, int, double>? progress, CancellationToken cancel)
     {
         string split = loader.Split.Name(), path = run.Features(split), progressPath = run.FeaturesProgress(split);
@@ -81,7 +79,7 @@ internal sealed class FeatureCache : IDisposable
                     rows += clip.Count;
                     computed += clip.Count;
                     clips++;
-                    if (sinceCount.Elapsed >= MaxUncounted || clips == counts.Length)
+                    if (sinceCount.Elapsed >= countEvery || clips == counts.Length)
                     {
                         file.Flush(flushToDisk: true);
                         AtomicFile.WriteAllText(progressPath, JsonSerializer.Serialize(new Progress(rows, clips, segments, width), JsonSettings.Indented));

@@ -22,13 +22,14 @@ public static class Trainer
         bool resume = false, string? initFrom = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         if (initFrom is not null) options = options with { InitFrom = initFrom };
-        options.Validate();
+        if (!resume) options.Validate();
         if (resume && !run.WasStarted) throw new FileNotFoundException($"{run.Config}: nothing to resume (no run was started in this folder)");
         using var writerLock = WriterLock.Acquire(run.Path, "run folder");
         if (resume)
         {
             var saved = run.ReadConfig();
             options = saved with { MaxEpochs = options.MaxEpochs ?? saved.MaxEpochs, MaxMinutes = options.MaxMinutes, CheckpointMinutes = options.CheckpointMinutes };
+            options.Validate(); // the recorded recipe with this invocation's limits
             if (options.Threads is { } threads) set_num_threads(threads);
         }
         store.RequireSampleRate(options.Network);
@@ -99,8 +100,8 @@ public static class Trainer
                 {
                     // The frozen body runs once per segment; each epoch then costs only the head.
                     model.eval();
-                    trainCache ??= CacheFeatures(run, train, model, beforeHidden, device, epoch, progress, cancel);
-                    validCache ??= CacheFeatures(run, valid, model, beforeHidden, device, epoch, progress, cancel);
+                    trainCache ??= CacheFeatures(run, train, model, beforeHidden, device, epoch, options, progress, cancel);
+                    validCache ??= CacheFeatures(run, valid, model, beforeHidden, device, epoch, options, progress, cancel);
                 }
                 double rate = options.LearningRates[state.Stage];
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = rate; // the stage sets the rate, also after a resume
@@ -162,9 +163,12 @@ public static class Trainer
         return model.HeadInput(waveform, beforeHidden);
     }
 
+    /// <summary>Cached features are counted as often as checkpoints are written, and at least every minute.</summary>
+    static TimeSpan CacheCountEvery(TrainingOptions options) => TimeSpan.FromMinutes(Math.Min(options.CheckpointMinutes, 1));
+
     static FeatureCache CacheFeatures(RunFolder run, BatchLoader loader, TaggingCnn model, bool beforeHidden, Device device, int epoch,
-        IProgress<TrainingProgress>? progress, CancellationToken cancel) =>
-        FeatureCache.Build(run, loader, waveform => model.HeadInput(waveform, beforeHidden), device,
+        TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancel) =>
+        FeatureCache.Build(run, loader, waveform => model.HeadInput(waveform, beforeHidden), device, CacheCountEvery(options),
             progress is null ? null : (clips, of, rate) => progress.Report(new TrainingProgress(epoch, 0, 0, clips, of, 0, rate, Validating: false, Caching: loader.Split)), cancel);
 
     /// <summary>An epoch's batches in the same order as <see cref="BatchLoader.Epoch"/>, the segments' cached features in place of their samples.</summary>

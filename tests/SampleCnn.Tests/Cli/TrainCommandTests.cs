@@ -97,6 +97,9 @@ public class TrainCommandTests
             ("--bn-momentum", "0", "--bn-momentum 0: must be in (0, 1]"),
             ("--segments", "-3", "--segments -3: must be at least 1"),
             ("--device", "gpu", "--device 'gpu': expected one of auto, cpu, cuda"),
+            ("--freeze", "body", "--freeze body: needs the weights to start from (a trained model's body)"),
+            ("--head", "deep", "--head 'deep': expected linear or mlp"),
+            ("--unfreeze-after", "2", "--freeze none: a head kind or an unfreezing epoch applies to a frozen body only"),
         })
         {
             (code, _, error) = Run("train", "--store", "/x", "--run", "/y", flag, value);
