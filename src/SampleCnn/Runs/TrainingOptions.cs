@@ -28,6 +28,7 @@ public sealed record TrainingOptions
     public const double DefaultBatchNormMomentum = BatchNormSettings.DefaultMomentum;
     public const double DefaultCheckpointMinutes = 10;
 
+    /// <summary>The model spec; on a frozen body, the body's (<see cref="Network"/> adds an MLP head's hidden layer).</summary>
     public string Model { get; init; } = DefaultModel;
 
     /// <summary>The store trained on (recorded by the trainer, so evaluation finds it).</summary>
