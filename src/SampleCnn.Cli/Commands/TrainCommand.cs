@@ -27,6 +27,23 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.
         [CommandOption("--init-from <FILE>")] [Description("Start from these weights: a checkpoint or a PyTorch state_dict (.pth).")]
         public string? InitFrom { get; init; }
 
+        [CommandOption("--tags <LIST>")] [Description("Train on these of the store's tags only (comma-separated); evaluate then scores exactly these.")]
+        public string? Tags { get; init; }
+
+        [CommandOption("--freeze <PART>")] [Description("body: keep the --init-from model's body (BatchNorm in eval mode) and train a new head on its features, cached in the run folder.")]
+        [DefaultName(FrozenLayers.None)]
+        public string Freeze { get; init; } = DefaultNameAttribute.Of(FrozenLayers.None);
+
+        [CommandOption("--head <KIND>")] [Description("The new head on a frozen body: linear (the output layer) or mlp (a hidden dense 512 + BatchNorm + ReLU before it).")]
+        [DefaultName(HeadKind.Linear)]
+        public string Head { get; init; } = DefaultNameAttribute.Of(HeadKind.Linear);
+
+        [CommandOption("--unfreeze-after <N>")] [Description("After N epochs of the head alone, fine-tune the whole network.")]
+        public int? UnfreezeAfter { get; init; }
+
+        [CommandOption("--no-feature-cache")] [Description("Run the frozen body on every batch instead of caching its features (no disk).")]
+        public bool NoFeatureCache { get; init; }
+
         // Each default is the library's (TrainingOptions.DefaultX), shown by --help; a property is named after the option it sets,
         // so a library error about that option is shown with this flag.
         [CommandOption("--seed <N>")] [DefaultValue(TrainingOptions.DefaultSeed)] public int Seed { get; init; } = TrainingOptions.DefaultSeed;
@@ -64,7 +81,10 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.
         public double CheckpointMinutes { get; init; } = TrainingOptions.DefaultCheckpointMinutes;
 
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Store) || string.IsNullOrWhiteSpace(Run) ? ValidationResult.Error("--store DIR and --run DIR are required") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Store) || string.IsNullOrWhiteSpace(Run) ? ValidationResult.Error("--store DIR and --run DIR are required")
+            : !Enum.TryParse<FrozenLayers>(Freeze, ignoreCase: true, out _) ? ValidationResult.Error($"--freeze '{Freeze}': expected none or body")
+            : !Enum.TryParse<HeadKind>(Head, ignoreCase: true, out _) ? ValidationResult.Error($"--head '{Head}': expected linear or mlp")
+            : ValidationResult.Success();
 
         public TrainingOptions Options => new()
         {
@@ -72,6 +92,9 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.
             Dropout = Dropout, Patience = Patience, LearningRateDecay = LearningRateDecay, BatchNormEpsilon = BatchNormEpsilon, BatchNormMomentum = BatchNormMomentum,
             SegmentsPerClip = SegmentsPerClip is 0 ? null : SegmentsPerClip, SegmentHop = SegmentHop,
             MaxEpochs = MaxEpochs, MaxMinutes = MaxMinutes, CheckpointMinutes = CheckpointMinutes, LearningRates = TrainingOptions.ParseLearningRates(LearningRates),
+            InitFrom = InitFrom, Tags = Tags?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            Freeze = Enum.Parse<FrozenLayers>(Freeze, ignoreCase: true), Head = Enum.Parse<HeadKind>(Head, ignoreCase: true),
+            UnfreezeAfter = UnfreezeAfter, CacheFeatures = !NoFeatureCache,
         };
     }
 
@@ -82,9 +105,9 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.
         var device = settings.Apply();
         using var store = SegmentStore.Open(settings.Store);
         var run = new RunFolder(settings.Run);
-        console.MarkupLineInterpolated($"training {(settings.Resume ? "(resumed) " : "")}on {store.Folder}: {store.Clips.Count} clips, {store.Vocabulary.Count} tags, device {device.type}");
+        console.MarkupLineInterpolated($"training {(settings.Resume ? "(resumed) " : "")}on {store.Folder}: {store.Clips.Count} clips, {options.Tags?.Length ?? store.Vocabulary.Count} of its {store.Vocabulary.Count} tags, device {device.type}");
         using var view = new TrainingView(console);
-        var result = Trainer.Run(store, run, options, device, settings.Resume, settings.InitFrom, view, cancellationToken);
+        var result = Trainer.Run(store, run, options, device, settings.Resume, progress: view, cancel: cancellationToken);
         view.Show(result);
         return 0;
     }

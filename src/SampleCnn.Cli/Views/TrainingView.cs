@@ -1,4 +1,5 @@
 using System.Globalization;
+using SampleCnn.Data.Sources;
 using SampleCnn.Runs;
 using SampleCnn.Training;
 using Spectre.Console;
@@ -14,15 +15,21 @@ sealed class TrainingView(IAnsiConsole console) : IProgress<TrainingProgress>, I
     readonly ProgressDisplay display = new(console,
         new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn());
     ProgressTask? task;
-    int shownEpoch;
+    (int Epoch, Split? Caching) shown;
 
     public void Report(TrainingProgress p)
     {
-        if (task is null || p.Epoch != shownEpoch)
+        if (task is null || (p.Epoch, p.Caching) != shown)
         {
             task?.StopTask();
             task = display.AddTask($"epoch {p.Epoch}", Math.Max(1, p.Batches));
-            shownEpoch = p.Epoch;
+            shown = (p.Epoch, p.Caching);
+        }
+        if (p.Caching is { } split)
+        {
+            task.Description = $"caching the frozen body's features: {split.Name()} split, {F(p.SegmentsPerSecond, "F1")} segments/s";
+            task.Value = p.Batch;
+            return;
         }
         task.Description = $"epoch {p.Epoch}, stage {p.Stage + 1} (lr {F(p.LearningRate, "G3")}), loss {F(p.Loss, "F4")}, {F(p.SegmentsPerSecond, "F1")} segments/s{(p.Validating ? ", validating" : "")}";
         if (!p.Validating) task.Value = p.Batch;

@@ -17,18 +17,24 @@ internal sealed record ClipPredictions(IReadOnlyList<StoredClip> Clips, float[] 
         ClipAggregation aggregation = ClipAggregation.Mean, long[]? outputOf = null, CancellationToken cancel = default)
     {
         model.eval();
+        return Compute(loader.ClipByClip(), clip => model.Logits(clip.ToTensor(device)), model.Tags, device, aggregation, outputOf, cancel);
+    }
+
+    /// <summary>The same from the logits of each clip's segments however they are computed (a new head on cached features).</summary>
+    public static ClipPredictions Compute(IEnumerable<ClipSegments> clipByClip, Func<ClipSegments, Tensor> logitsOf, int tags, Device device,
+        ClipAggregation aggregation = ClipAggregation.Mean, long[]? outputOf = null, CancellationToken cancel = default)
+    {
         using var noGrad = no_grad();
         var clips = new List<StoredClip>();
         List<float> clipScores = [], clipTargets = [], segmentScores = [], segmentTargets = [];
         double lossSum = 0;
         long lossCount = 0;
-        int tags = model.Tags;
         using var order = outputOf is null ? null : tensor(outputOf).to(device);
-        foreach (var clip in loader.ClipByClip())
+        foreach (var clip in clipByClip)
         {
             cancel.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var logits = model.Logits(clip.ToTensor(device));
+            var logits = logitsOf(clip);
             if (order is not null) logits = logits.index_select(1, order);
             var target = tensor(clip.Targets, [1, tags]).to(device).expand(clip.Count, tags);
             lossSum += nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.Sum).item<float>();

@@ -37,7 +37,8 @@ public static class RunEvaluation
     static RunEvaluationResult Score(TrainedModel opened, TrainingOptions? config, string storeFolder, RunEvaluationOptions options,
         Func<string, EvaluationFiles> filesFor, torch.Device device, CancellationToken cancel)
     {
-        using var store = SegmentStore.Open(storeFolder);
+        using var whole = SegmentStore.Open(storeFolder);
+        var store = config?.Tags is { } trained ? whole.WithTags(trained) : whole; // a run on some of the store's tags is scored on those
         // The paper's protocol scores the segments the run trained on unless told; Won et al.'s sets its own, so it gets only what was given (to refuse it).
         (int? segments, int? hop) = options.Protocol == EvaluationProtocol.Paper
             ? (options.SegmentsPerClip is { } s ? (s == 0 ? null : s) : config?.SegmentsPerClip, options.Hop ?? config?.SegmentHop)

@@ -48,10 +48,23 @@ internal sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>,
     public override Tensor forward(IReadOnlyList<Tensor> moduleOutputs)
     {
         using var scope = NewDisposeScope();
-        return dense.forward(dropout.forward(Penultimate(moduleOutputs))).MoveToOuterDisposeScope();
+        return Output(Penultimate(moduleOutputs)).MoveToOuterDisposeScope();
+    }
+
+    public Tensor Output(Tensor penultimate)
+    {
+        using var scope = NewDisposeScope();
+        return dense.forward(dropout.forward(penultimate)).MoveToOuterDisposeScope();
     }
 
     public Tensor Penultimate(IReadOnlyList<Tensor> moduleOutputs)
+    {
+        using var scope = NewDisposeScope();
+        return Hidden(LastConv(moduleOutputs)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The last conv's output [batch, 512], flattened: what the hidden dense layer reads (the penultimate without one).</summary>
+    public Tensor LastConv(IReadOnlyList<Tensor> moduleOutputs)
     {
         using var scope = NewDisposeScope();
         Tensor y;
@@ -61,9 +74,15 @@ internal sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>,
             y = conv!.forward(moduleOutputs[^1]);
             y = nn.functional.relu(folded ? y : bn!.Normalize(y));
         }
-        y = y.flatten(1);
-        if (hidden is not null) y = nn.functional.relu(hiddenBn!.Normalize(hidden.forward(y)));
-        return y.MoveToOuterDisposeScope();
+        return y.flatten(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The hidden dense 512 + BN + ReLU on the last conv's output, when the head has one.</summary>
+    public Tensor Hidden(Tensor lastConv)
+    {
+        if (hidden is null) return lastConv.alias();
+        using var scope = NewDisposeScope();
+        return nn.functional.relu(hiddenBn!.Normalize(hidden.forward(lastConv))).MoveToOuterDisposeScope();
     }
 
     public string AddTo(OnnxGraph graph, string name, IReadOnlyList<string> moduleOutputs)

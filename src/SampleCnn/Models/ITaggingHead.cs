@@ -10,4 +10,7 @@ internal interface ITaggingHead
 
     /// <summary>Writes the head into an ONNX graph (<see cref="OnnxGraph"/>); returns its logits' name.</summary>
     string AddTo(OnnxGraph graph, string name, IReadOnlyList<string> moduleOutputs);
+
+    /// <summary>The logits from the penultimate vector: dropout, then the dense output layer.</summary>
+    Tensor Output(Tensor penultimate);
 }

@@ -29,7 +29,13 @@ internal sealed class MultiLevelHead : nn.Module<IReadOnlyList<Tensor>, Tensor>,
     public override Tensor forward(IReadOnlyList<Tensor> moduleOutputs)
     {
         using var scope = NewDisposeScope();
-        return dense.forward(dropout.forward(Penultimate(moduleOutputs))).MoveToOuterDisposeScope();
+        return Output(Penultimate(moduleOutputs)).MoveToOuterDisposeScope();
+    }
+
+    public Tensor Output(Tensor penultimate)
+    {
+        using var scope = NewDisposeScope();
+        return dense.forward(dropout.forward(penultimate)).MoveToOuterDisposeScope();
     }
 
     public Tensor Penultimate(IReadOnlyList<Tensor> moduleOutputs)

@@ -143,6 +143,28 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
         return ((ITaggingHead)head).Penultimate(outputs.Skip(1).ToList()).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// What a new head on this network's body reads, [batch, 512]: the penultimate vector, or with
+    /// <paramref name="beforeHidden"/> the last conv's output that the hidden dense layer of <c>+dense-head</c> reads.
+    /// </summary>
+    internal Tensor HeadInput(Tensor waveform, bool beforeHidden)
+    {
+        if (!beforeHidden) return Penultimate(waveform);
+        using var scope = NewDisposeScope();
+        return ClassifierHeadOf().LastConv(LayerOutputs(waveform).Skip(1).ToList()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The logits from <see cref="HeadInput"/>'s vector: the same as <see cref="Logits"/> of the waveform.</summary>
+    internal Tensor LogitsFrom(Tensor headInput, bool beforeHidden)
+    {
+        using var scope = NewDisposeScope();
+        var penultimate = beforeHidden ? ClassifierHeadOf().Hidden(headInput) : headInput;
+        return ((ITaggingHead)head).Output(penultimate).MoveToOuterDisposeScope();
+    }
+
+    ClassifierHead ClassifierHeadOf() =>
+        head as ClassifierHead ?? throw new InvalidOperationException($"{Spec}: a multi-level head has no vector before its hidden layer");
+
     /// <summary>Pre-sigmoid scores, [batch, tags]; train with a logits loss for numerical stability.</summary>
     public Tensor Logits(Tensor waveform)
     {

@@ -6,8 +6,9 @@ namespace SampleCnn.Runs;
 /// <summary>
 /// A training run's folder and its whole format: config.json (the recipe as run), metrics.csv (one row per
 /// epoch), tensorboard/, best.ckpt and last.ckpt (<see cref="Checkpoint"/>), the evaluations
-/// (evaluation-SPLIT-CHECKPOINT.json/.csv/.png) and each evaluated checkpoint's tuned thresholds
-/// (thresholds-CHECKPOINT.json, <see cref="TagThresholds"/>). Nothing else names these files.
+/// (evaluation-SPLIT-CHECKPOINT.json/.csv/.png), each evaluated checkpoint's tuned thresholds
+/// (thresholds-CHECKPOINT.json, <see cref="TagThresholds"/>) and a frozen body's cached features
+/// (features-SPLIT.f32/.json). Nothing else names these files.
 /// </summary>
 public sealed class RunFolder(string path)
 {
@@ -17,6 +18,12 @@ public sealed class RunFolder(string path)
     public string TensorBoard => System.IO.Path.Combine(Path, "tensorboard");
     public string Best => System.IO.Path.Combine(Path, "best.ckpt");
     public string Last => System.IO.Path.Combine(Path, "last.ckpt");
+
+    /// <summary>A frozen body's features for a split's segments (float32 rows, appended; see <see cref="FeaturesProgress"/>).</summary>
+    public string Features(string split) => System.IO.Path.Combine(Path, $"features-{split}.f32");
+
+    /// <summary>How many rows of <see cref="Features"/> are durable (replaced atomically once they are synced).</summary>
+    public string FeaturesProgress(string split) => System.IO.Path.Combine(Path, $"features-{split}.json");
 
     /// <summary>True when the folder holds nothing of a run (see <see cref="WriterLock.HoldsNothingWritten"/>).</summary>
     public bool IsEmpty => WriterLock.HoldsNothingWritten(Path);

@@ -28,6 +28,7 @@ public sealed record TrainingOptions
     public const double DefaultBatchNormMomentum = BatchNormSettings.DefaultMomentum;
     public const double DefaultCheckpointMinutes = 10;
 
+    /// <summary>The model spec; on a frozen body, the body's (<see cref="Network"/> adds an MLP head's hidden layer).</summary>
     public string Model { get; init; } = DefaultModel;
 
     /// <summary>The store trained on (recorded by the trainer, so evaluation finds it).</summary>
@@ -80,6 +81,37 @@ public sealed record TrainingOptions
     /// <summary>The weights the run started from (recorded by the trainer, so a run killed before its first checkpoint restarts from them).</summary>
     public string? InitFrom { get; init; }
 
+    /// <summary>The store's tags to train on, in this order; null: all of them.</summary>
+    public string[]? Tags { get; init; }
+
+    /// <summary>
+    /// <see cref="FrozenLayers.Body"/>: train a new head only, on the features of the body from <see cref="InitFrom"/>
+    /// (BatchNorm in evaluation mode: its running statistics stay), for <see cref="UnfreezeAfter"/> epochs or all.
+    /// </summary>
+    public FrozenLayers Freeze { get; init; }
+
+    /// <summary>The new head on a frozen body.</summary>
+    public HeadKind Head { get; init; }
+
+    /// <summary>After this many epochs of the head alone, train the whole network (null: the body stays frozen).</summary>
+    public int? UnfreezeAfter { get; init; }
+
+    /// <summary>
+    /// Keep the frozen body's features in the run folder, computed once (true), or run the body on every batch (false:
+    /// no disk, each epoch costs a forward pass of the body).
+    /// </summary>
+    public bool CacheFeatures { get; init; } = true;
+
+    /// <summary>
+    /// The network trained: <see cref="Model"/>, the spec of the body it starts from, with a hidden dense layer
+    /// (<c>+dense-head</c>) when the new head is an MLP.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ModelSpec Network => Freeze == FrozenLayers.Body && Head == HeadKind.Mlp ? ModelSpec.Parse(Model) with { DenseHead = true } : ModelSpec.Parse(Model);
+
+    /// <summary>True while epoch <paramref name="epoch"/> (1-based) trains the new head alone.</summary>
+    public bool HeadOnly(int epoch) => Freeze == FrozenLayers.Body && (UnfreezeAfter is not { } n || epoch <= n);
+
     /// <summary>Learning-rate stages from a comma-separated list such as <see cref="DefaultLearningRates"/>.</summary>
     public static double[] ParseLearningRates(string list) =>
         list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -101,6 +133,13 @@ public sealed record TrainingOptions
         if (SegmentHop is < 1) throw new OptionException(nameof(SegmentHop), "segment hop", SegmentHop, "must be at least 1");
         if (MaxEpochs is < 1) throw new OptionException(nameof(MaxEpochs), "epoch limit", MaxEpochs, "must be at least 1");
         if (MaxMinutes is <= 0) throw new OptionException(nameof(MaxMinutes), "time limit in minutes", MaxMinutes, "must be positive");
+        if (Freeze == FrozenLayers.Body && InitFrom is null)
+            throw new OptionException(nameof(Freeze), "frozen layers", "body", "needs the weights to start from (a trained model's body)");
+        if (Freeze == FrozenLayers.None && (Head != HeadKind.Linear || UnfreezeAfter is not null))
+            throw new OptionException(nameof(Freeze), "frozen layers", "none", "a head kind or an unfreezing epoch applies to a frozen body only");
+        if (UnfreezeAfter is < 1) throw new OptionException(nameof(UnfreezeAfter), "epochs before unfreezing", UnfreezeAfter, "must be at least 1");
+        if (Head == HeadKind.Mlp && ModelSpec.Parse(Model).MultiLevel)
+            throw new OptionException(nameof(Head), "head", "mlp", $"needs a single-level model ({Model} already has a hidden dense layer on its three levels)");
         if (!(CheckpointMinutes > 0)) throw new OptionException(nameof(CheckpointMinutes), "minutes between checkpoints", CheckpointMinutes, "must be positive");
     }
 }

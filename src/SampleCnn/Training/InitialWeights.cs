@@ -15,36 +15,45 @@ namespace SampleCnn.Training;
 /// in any order and matched as evaluation matches them (<see cref="TagAlignment"/>: "noVocals" is "no vocals"),
 /// the run takes every weight, the output rows put in the run's order; other tags give the body and a new head
 /// (the last dense layer, as initialised): fine-tuning a published model onto a user's tags. A state_dict that
-/// names no tags (ours, CLMR's) counts as the same tags when it has as many outputs.
+/// names no tags (ours, CLMR's) counts as the same tags when it has as many outputs. A run on a frozen body
+/// names its new head's layers (<paramref name="newHead"/>): those stay as initialised whatever the source holds, and
+/// the source is a model of <paramref name="body"/>'s spec (an MLP head adds a hidden layer the body may not have).
 /// </summary>
 internal static class InitialWeights
 {
-    public static void Load(string path, TaggingCnn model, IReadOnlyList<string> tags)
+    /// <param name="body">The source's model spec; null: the run's.</param>
+    /// <param name="newHead">Key prefixes of the layers that start anew; null: the output layer when the tag counts differ.</param>
+    public static void Load(string path, TaggingCnn model, IReadOnlyList<string> tags, ModelSpec? body = null, string[]? newHead = null)
     {
-        var (source, sourceTags) = Open(path, model);
+        var (source, sourceTags) = Open(path, body ?? model.Spec);
         using (source)
         {
             var theirs = source.state_dict();
-            var rows = OutputRows(path, sourceTags, source.Tags, tags);
-            StateDict.Apply(path, model.state_dict().ToDictionary(p => p.Key, p =>
-                !p.Key.StartsWith(TaggingCnn.OutputLayerKey, StringComparison.Ordinal) ? theirs[p.Key].clone()
-                : rows is null ? p.Value.clone()
-                : theirs[p.Key].index_select(0, rows)), model);
+            var rows = newHead is null ? OutputRows(path, sourceTags, source.Tags, tags) : null;
+            var fresh = newHead ?? (rows is null ? [TaggingCnn.OutputLayerKey] : []);
+            var weights = new Dictionary<string, Tensor>();
+            foreach (var (key, ours) in model.state_dict())
+            {
+                if (fresh.Any(k => key.StartsWith(k, StringComparison.Ordinal))) weights[key] = ours.clone();
+                else if (!theirs.TryGetValue(key, out var their)) throw new InvalidDataException($"{path}: holds no {key}, which {model.Spec} has in its body");
+                else weights[key] = rows is not null && key.StartsWith(TaggingCnn.OutputLayerKey, StringComparison.Ordinal) ? their.index_select(0, rows) : their.clone();
+            }
+            StateDict.Apply(path, weights, model);
         }
     }
 
-    /// <summary>The file's network (checked against the run's spec) and its tags where the file names them.</summary>
-    static (TaggingCnn Source, IReadOnlyList<string>? Tags) Open(string path, TaggingCnn model)
+    /// <summary>The file's network (checked against <paramref name="spec"/>) and its tags where the file names them.</summary>
+    static (TaggingCnn Source, IReadOnlyList<string>? Tags) Open(string path, ModelSpec spec)
     {
         if (StateDict.IsStateDictPath(path))
         {
-            var (layout, source) = StateDict.Open(path, model.Spec);
+            var (layout, source) = StateDict.Open(path, spec);
             return (source, PublishedTags.Default(layout, source.Tags));
         }
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: weights not found", path);
         var state = Checkpoint.ReadState(path);
-        if (state.Model != model.Spec.ToString())
-            throw new InvalidDataException($"{path}: holds {state.Model} with {state.Tags.Length} tags; this run is {model.Spec}");
+        if (state.Model != spec.ToString())
+            throw new InvalidDataException($"{path}: holds {state.Model} with {state.Tags.Length} tags; this run's body is {spec}");
         return (Checkpoint.LoadModel(path).Model, state.Tags);
     }
 

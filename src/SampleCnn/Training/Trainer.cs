@@ -17,48 +17,51 @@ namespace SampleCnn.Training;
 /// </summary>
 public static class Trainer
 {
-    /// <param name="initFrom">Weights to start from: a SampleCnn checkpoint or a PyTorch state_dict (.pth).</param>
+    /// <param name="initFrom">Weights to start from: a SampleCnn checkpoint or a PyTorch state_dict (.pth); or <see cref="TrainingOptions.InitFrom"/>.</param>
     public static TrainingResult Run(SegmentStore store, RunFolder run, TrainingOptions options, Device device,
         bool resume = false, string? initFrom = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
-        options.Validate();
-        var spec = ModelSpec.Parse(options.Model);
-        var tags = store.Vocabulary.Tags.ToArray();
+        if (initFrom is not null) options = options with { InitFrom = initFrom };
+        if (!resume) options.Validate();
         if (resume && !run.WasStarted) throw new FileNotFoundException($"{run.Config}: nothing to resume (no run was started in this folder)");
         using var writerLock = WriterLock.Acquire(run.Path, "run folder");
         if (resume)
         {
             var saved = run.ReadConfig();
             options = saved with { MaxEpochs = options.MaxEpochs ?? saved.MaxEpochs, MaxMinutes = options.MaxMinutes, CheckpointMinutes = options.CheckpointMinutes };
+            options.Validate(); // the recorded recipe with this invocation's limits
             if (options.Threads is { } threads) set_num_threads(threads);
-            spec = ModelSpec.Parse(options.Model);
-            store.RequireSampleRate(spec);
         }
-        else
+        store.RequireSampleRate(options.Network);
+        // A subset of the store's tags: the run sees the store with those alone, as evaluation will.
+        if (options.Tags is { } chosen) store = store.WithTags(chosen);
+        if (!resume)
         {
-            store.RequireSampleRate(spec);
             if (run.WasStarted) throw new RunStartedException(run.Path, nameof(resume));
             if (!run.IsEmpty) throw new IOException($"{run.Path}: the run folder is not empty; use another folder");
             options = options with
             {
                 Store = Path.GetFullPath(store.Folder),
-                InitFrom = initFrom is null ? null : Path.GetFullPath(initFrom),
+                InitFrom = options.InitFrom is null ? null : Path.GetFullPath(options.InitFrom),
                 Threads = get_num_threads(),
             };
             run.WriteConfig(options with { MaxMinutes = null });
         }
+        var spec = options.Network;
+        var tags = store.Vocabulary.Tags.ToArray();
+        var newHead = NewHead.Keys(options);
 
         manual_seed(options.Seed);
         using var model = new TaggingCnn(spec, tags.Length, options.Dropout, options.BatchNorm);
         model.to(device);
-        var optimizer = NewOptimizer(model, options, options.LearningRates[0]);
+        var optimizer = NewOptimizer(model, options, options.LearningRates[0], epoch: 1);
         var state = new TrainingState(spec.ToString(), tags, options.Dropout, 0, 0, double.PositiveInfinity, 0, null, BatchNorm: options.BatchNorm);
 
         if (resume && File.Exists(run.Last))
         {
             var saved = Checkpoint.ReadState(run.Last);
             store.Vocabulary.RequireSame(saved.Tags, store.Folder, "run's");
-            optimizer = NewOptimizer(model, options, options.LearningRates[saved.Stage]);
+            optimizer = NewOptimizer(model, options, options.LearningRates[saved.Stage], saved.Epoch + 1);
             state = Checkpoint.Load(run.Last, model, optimizer);
             run.KeepMetricsUpTo(state.Epoch);
             if (state.Finished == StopReason.LastStageEnded) return new TrainingResult(state, options, run.ReadMetrics(), run);
@@ -68,7 +71,7 @@ public static class Trainer
         {
             // A new run, or one killed before its first checkpoint: start from scratch with the recorded options.
             if (resume) run.KeepMetricsUpTo(0);
-            if (options.InitFrom is not null) InitialWeights.Load(options.InitFrom, model, tags);
+            if (options.InitFrom is not null) InitialWeights.Load(options.InitFrom, model, tags, ModelSpec.Parse(options.Model), newHead);
         }
 
         var plan = new SegmentPlan((int)spec.InputSamples, options.SegmentsPerClip, options.SegmentHop ?? (int)spec.InputSamples);
@@ -79,71 +82,131 @@ public static class Trainer
 
         var board = utils.tensorboard.SummaryWriter(run.TensorBoard);
         var invocation = Stopwatch.StartNew();
-        while (state.Finished is null)
+        bool beforeHidden = NewHead.BeforeHidden(options);
+        FeatureCache? trainCache = null, validCache = null;
+        try
         {
-            cancel.ThrowIfCancellationRequested();
-            if (options.MaxEpochs is { } limit && state.Epoch >= limit)
+            while (state.Finished is null)
             {
-                state = state with { Finished = StopReason.EpochLimit };
-                break;
-            }
-            int epoch = state.Epoch + 1;
-            double rate = options.LearningRates[state.Stage];
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = rate; // the stage sets the rate, also after a resume
-            var trained = TrainEpoch(model, optimizer, train, options, device, state, rate, partial => Checkpoint.Save(run.Last, partial, model, optimizer), progress, cancel);
-            double trainLoss = trained.LossSum / trained.Segments;
-            progress?.Report(new TrainingProgress(epoch, state.Stage, rate, 0, 0, trainLoss, train.SegmentCount / trained.Seconds, Validating: true));
-            var validation = Stopwatch.StartNew();
-            var predictions = ClipPredictions.Compute(model, valid, device, cancel: cancel);
-            var metrics = predictions.ClipMetrics(store.Vocabulary);
-            if (!double.IsFinite(predictions.Loss)) throw new TrainingDivergedException(epoch, predictions.Loss);
+                cancel.ThrowIfCancellationRequested();
+                if (options.MaxEpochs is { } limit && state.Epoch >= limit)
+                {
+                    state = state with { Finished = StopReason.EpochLimit };
+                    break;
+                }
+                int epoch = state.Epoch + 1;
+                bool headOnly = options.HeadOnly(epoch);
+                if (headOnly && options.CacheFeatures)
+                {
+                    // The frozen body runs once per segment; each epoch then costs only the head.
+                    model.eval();
+                    trainCache ??= CacheFeatures(run, train, model, beforeHidden, device, epoch, options, progress, cancel);
+                    validCache ??= CacheFeatures(run, valid, model, beforeHidden, device, epoch, options, progress, cancel);
+                }
+                double rate = options.LearningRates[state.Stage];
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = rate; // the stage sets the rate, also after a resume
+                NewHead.SetModes(model, headOnly ? newHead : null);
+                Func<Tensor, Tensor> logits = !headOnly ? model.Logits
+                    : trainCache is not null ? features => model.LogitsFrom(features.flatten(1), beforeHidden)
+                    : waveform => model.LogitsFrom(FrozenFeatures(model, waveform, beforeHidden), beforeHidden);
+                var batches = (int firstBatch) => trainCache is not null && headOnly ? CachedBatches(train, trainCache, epoch, options, firstBatch)
+                    : train.Epoch(epoch, options.BatchSize, options.Seed, cancel, firstBatch);
+                var trained = TrainEpoch(logits, batches, train.BatchCount(options.BatchSize), optimizer, options, device, state, rate,
+                    partial => Checkpoint.Save(run.Last, partial, model, optimizer), progress, cancel);
+                double trainLoss = trained.LossSum / trained.Segments;
+                progress?.Report(new TrainingProgress(epoch, state.Stage, rate, 0, 0, trainLoss, train.SegmentCount / trained.Seconds, Validating: true));
+                var validation = Stopwatch.StartNew();
+                var predictions = validCache is not null && headOnly ? CachedPredictions(model, valid, validCache, beforeHidden, device, cancel)
+                    : ClipPredictions.Compute(model, valid, device, cancel: cancel);
+                var metrics = predictions.ClipMetrics(store.Vocabulary);
+                if (!double.IsFinite(predictions.Loss)) throw new TrainingDivergedException(epoch, predictions.Loss);
 
-            var (next, decision) = LearningRateStages.After(state with { Epoch = epoch, InEpoch = null }, predictions.Loss, options.Patience, options.LearningRates.Length);
-            if (decision == StageDecision.NewBest) Checkpoint.Save(run.Best, next, model, optimizer);
-            if (decision == StageDecision.NextStage)
-            {
-                // As the paper's code: continue from the best weights with a fresh optimizer at the next rate.
-                Checkpoint.Load(run.Best, model);
-                optimizer = NewOptimizer(model, options, options.LearningRates[next.Stage]);
-            }
-            if (options.MaxEpochs is { } maxEpochs && epoch >= maxEpochs && next.Finished is null) next = next with { Finished = StopReason.EpochLimit };
-            if (options.MaxMinutes is { } minutes && invocation.Elapsed.TotalMinutes >= minutes && next.Finished is null) next = next with { Finished = StopReason.TimeLimit };
+                var (next, decision) = LearningRateStages.After(state with { Epoch = epoch, InEpoch = null }, predictions.Loss, options.Patience, options.LearningRates.Length);
+                if (decision == StageDecision.NewBest) Checkpoint.Save(run.Best, next, model, optimizer);
+                // As the paper's code: continue from the best weights with a fresh optimizer at the next rate. Unfreezing
+                // the body also starts a fresh optimizer, over every weight (the checkpoint below holds its state).
+                if (decision == StageDecision.NextStage) Checkpoint.Load(run.Best, model);
+                if (decision == StageDecision.NextStage || headOnly != options.HeadOnly(epoch + 1))
+                    optimizer = NewOptimizer(model, options, options.LearningRates[next.Stage], epoch + 1);
+                if (options.MaxEpochs is { } maxEpochs && epoch >= maxEpochs && next.Finished is null) next = next with { Finished = StopReason.EpochLimit };
+                if (options.MaxMinutes is { } minutes && invocation.Elapsed.TotalMinutes >= minutes && next.Finished is null) next = next with { Finished = StopReason.TimeLimit };
 
-            // A kill between these two writes leaves a row the checkpoint does not cover: a resume drops it and redoes the epoch.
-            var row = new EpochMetrics(epoch, state.Stage, rate, trainLoss, predictions.Loss, metrics.MacroRocAuc, metrics.MacroAveragePrecision,
-                Math.Round(trained.Seconds + validation.Elapsed.TotalSeconds, 3), Math.Round(train.SegmentCount / trained.Seconds, 2));
-            run.AppendMetrics(row);
-            Checkpoint.Save(run.Last, next, model, optimizer);
-            board.add_scalar("loss/train", (float)trainLoss, epoch);
-            board.add_scalar("loss/valid", (float)predictions.Loss, epoch);
-            board.add_scalar("valid/roc_auc", (float)metrics.MacroRocAuc, epoch);
-            board.add_scalar("valid/pr_auc", (float)metrics.MacroAveragePrecision, epoch);
-            board.add_scalar("learning_rate", (float)rate, epoch);
-            state = next;
+                // A kill between these two writes leaves a row the checkpoint does not cover: a resume drops it and redoes the epoch.
+                var row = new EpochMetrics(epoch, state.Stage, rate, trainLoss, predictions.Loss, metrics.MacroRocAuc, metrics.MacroAveragePrecision,
+                    Math.Round(trained.Seconds + validation.Elapsed.TotalSeconds, 3), Math.Round(train.SegmentCount / trained.Seconds, 2));
+                run.AppendMetrics(row);
+                Checkpoint.Save(run.Last, next, model, optimizer);
+                board.add_scalar("loss/train", (float)trainLoss, epoch);
+                board.add_scalar("loss/valid", (float)predictions.Loss, epoch);
+                board.add_scalar("valid/roc_auc", (float)metrics.MacroRocAuc, epoch);
+                board.add_scalar("valid/pr_auc", (float)metrics.MacroAveragePrecision, epoch);
+                board.add_scalar("learning_rate", (float)rate, epoch);
+                state = next;
+            }
+        }
+        finally
+        {
+            trainCache?.Dispose();
+            validCache?.Dispose();
         }
         return new TrainingResult(state, options, run.ReadMetrics(), run);
     }
 
-    static TorchSharp.Modules.SGD NewOptimizer(TaggingCnn model, TrainingOptions options, double rate) =>
-        new SGD(model.parameters(), rate, options.Momentum, options.Nesterov, options.WeightDecay);
+    /// <summary>An optimizer over the weights epoch <paramref name="epoch"/> trains: the new head's alone, or all.</summary>
+    static TorchSharp.Modules.SGD NewOptimizer(TaggingCnn model, TrainingOptions options, double rate, int epoch) =>
+        new SGD(NewHead.Parameters(model, options.HeadOnly(epoch) ? NewHead.Keys(options) : null), rate, options.Momentum, options.Nesterov, options.WeightDecay);
+
+    /// <summary>The frozen body's output for a batch, with no gradient (the body trains nothing).</summary>
+    static Tensor FrozenFeatures(TaggingCnn model, Tensor waveform, bool beforeHidden)
+    {
+        using var noGrad = no_grad();
+        return model.HeadInput(waveform, beforeHidden);
+    }
+
+    /// <summary>Cached features are counted as often as checkpoints are written, and at least every minute.</summary>
+    static TimeSpan CacheCountEvery(TrainingOptions options) => TimeSpan.FromMinutes(Math.Min(options.CheckpointMinutes, 1));
+
+    static FeatureCache CacheFeatures(RunFolder run, BatchLoader loader, TaggingCnn model, bool beforeHidden, Device device, int epoch,
+        TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancel) =>
+        FeatureCache.Build(run, loader, waveform => model.HeadInput(waveform, beforeHidden), device, CacheCountEvery(options),
+            progress is null ? null : (clips, of, rate) => progress.Report(new TrainingProgress(epoch, 0, 0, clips, of, 0, rate, Validating: false, Caching: loader.Split)), cancel);
+
+    /// <summary>An epoch's batches in the same order as <see cref="BatchLoader.Epoch"/>, the segments' cached features in place of their samples.</summary>
+    static IEnumerable<Batch> CachedBatches(BatchLoader loader, FeatureCache cache, int epoch, TrainingOptions options, int firstBatch)
+    {
+        var picks = loader.Picks(epoch, options.BatchSize, options.Seed);
+        for (int b = firstBatch; b < picks.Length; b++)
+        {
+            var targets = loader.Targets(picks[b]);
+            yield return new Batch(cache.Rows(picks[b]), targets, picks[b].Length, cache.Width, targets.Length / picks[b].Length);
+        }
+    }
+
+    /// <summary>The validation split scored from its cached features, clip by clip as <see cref="ClipPredictions.Compute(TaggingCnn, BatchLoader, Device, ClipAggregation, long[], CancellationToken)"/>.</summary>
+    static ClipPredictions CachedPredictions(TaggingCnn model, BatchLoader loader, FeatureCache cache, bool beforeHidden, Device device, CancellationToken cancel)
+    {
+        model.eval();
+        int clip = 0;
+        return ClipPredictions.Compute(loader.ClipByClip(withSamples: false), _ => model.LogitsFrom(cache.Clip(clip++, device), beforeHidden), model.Tags, device, cancel: cancel);
+    }
 
     /// <summary>
     /// Trains epoch <c>state.Epoch + 1</c> from where <c>state.InEpoch</c> left it, handing a mid-epoch state to
     /// <paramref name="checkpoint"/> every <see cref="TrainingOptions.CheckpointMinutes"/>; returns the whole epoch's position.
     /// </summary>
-    static EpochPosition TrainEpoch(TaggingCnn model, TorchSharp.Modules.SGD optimizer, BatchLoader loader, TrainingOptions options, Device device,
-        TrainingState state, double rate, Action<TrainingState> checkpoint, IProgress<TrainingProgress>? progress, CancellationToken cancel)
+    static EpochPosition TrainEpoch(Func<Tensor, Tensor> logitsOf, Func<int, IEnumerable<Batch>> epochFrom, int batches, TorchSharp.Modules.SGD optimizer,
+        TrainingOptions options, Device device, TrainingState state, double rate, Action<TrainingState> checkpoint, IProgress<TrainingProgress>? progress, CancellationToken cancel)
     {
-        model.train();
-        int epoch = state.Epoch + 1, batches = loader.BatchCount(options.BatchSize);
+        int epoch = state.Epoch + 1;
         var done = state.InEpoch ?? new EpochPosition(0, 0, 0, 0);
         int index = done.Batches;
         double lossSum = done.LossSum;
         long seen = done.Segments;
         var clock = Stopwatch.StartNew();
         var sinceCheckpoint = Stopwatch.StartNew();
-        foreach (var batch in loader.Epoch(epoch, options.BatchSize, options.Seed, cancel, firstBatch: index))
+        foreach (var batch in epochFrom(index))
         {
+            cancel.ThrowIfCancellationRequested();
             index++;
             using var scope = NewDisposeScope();
             // Dropout draws from a generator seeded per batch from (seed, epoch, batch) instead of one carried
@@ -152,7 +215,7 @@ public static class Trainer
             manual_seed(Seeds.Derive(Seeds.Derive(options.Seed, epoch), index)).Dispose(); // the handle only refers to the default generator
             var (inputs, targets) = batch.ToTensors(device);
             optimizer.zero_grad();
-            var loss = nn.functional.binary_cross_entropy_with_logits(model.Logits(inputs), targets);
+            var loss = nn.functional.binary_cross_entropy_with_logits(logitsOf(inputs), targets);
             var value = loss.item<float>();
             if (!float.IsFinite(value)) throw new TrainingDivergedException(epoch, index, batches, batch.Count, value);
             loss.backward();

@@ -85,6 +85,44 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void AHeadTrainingKilledWhileCachingOrTrainingResumes()
+    {
+        using var scratch = new Fixtures.Scratch();
+        var store = TinyDataset.Create(scratch.Folder, clips: 24);
+        var body = Path.Combine(scratch.Folder, "body");
+        var (code, error) = ChildProcess.Run("train", "--store", store, "--model", "3^5", "--run", body, "--max-epochs", "1", "--tags", "low,high", "--device", "cpu", "--threads", "1");
+        Assert.True(code == 0, error);
+        string[] Head(string run) => ["train", "--store", store, "--model", "3^5", "--run", run, "--init-from", Path.Combine(body, "last.ckpt"), "--freeze", "body",
+            "--tags", "noise", "--max-epochs", "3", "--device", "cpu", "--threads", "1", "--checkpoint-minutes", "0.0001"];
+        // The first seven columns (the last two are wall-clock), to float rounding (see FrozenBodyTests).
+        static double[][] Losses(string run) => [.. File.ReadLines(Path.Combine(run, "metrics.csv")).Skip(1)
+            .Select(l => l.Split(',').Take(7).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray())];
+
+        var whole = Path.Combine(scratch.Folder, "whole");
+        (code, error) = ChildProcess.Run(Head(whole));
+        Assert.True(code == 0, error);
+        var instants = new (string Name, Func<string, bool> Reached)[]
+        {
+            ("caching", run => File.Exists(Path.Combine(run, "features-train.json"))),
+            ("training", run => File.Exists(Path.Combine(run, "last.ckpt.tmp"))),
+        };
+        foreach (var (name, reached) in instants)
+        {
+            var run = Path.Combine(scratch.Folder, name);
+            Assert.True(ChildProcess.KillWhen(() => reached(run), Head(run)), $"{name}: the run ended before it could be killed");
+            (code, error) = ChildProcess.Run("train", "--store", store, "--run", run, "--resume");
+            Assert.True(code == 0, $"{name}: {error}");
+            Assert.Equal(Losses(whole).Length, Losses(run).Length);
+            Assert.All(Losses(whole).Zip(Losses(run)), p => Assert.All(p.First.Zip(p.Second), v => Assert.Equal(v.First, v.Second, 1e-5)));
+        }
+        // The run opens like any other: evaluate scores its own tag.
+        var (evaluated, output, evaluateError) = Run("evaluate", "--run", whole, "--bootstrap", "0");
+        Assert.True(evaluated == 0, evaluateError);
+        Assert.Contains("noise", output);
+        Assert.DoesNotContain("high", output);
+    }
+
+    [Fact]
     public void BadTrainingOptionsAreOneLineUsageErrors()
     {
         var (code, _, error) = Run("train", "--store", "/x", "--run", "/y", "--learning-rates", "0.01,fast");
@@ -97,6 +135,9 @@ public class TrainCommandTests
             ("--bn-momentum", "0", "--bn-momentum 0: must be in (0, 1]"),
             ("--segments", "-3", "--segments -3: must be at least 1"),
             ("--device", "gpu", "--device 'gpu': expected one of auto, cpu, cuda"),
+            ("--freeze", "body", "--freeze body: needs the weights to start from (a trained model's body)"),
+            ("--head", "deep", "--head 'deep': expected linear or mlp"),
+            ("--unfreeze-after", "2", "--freeze none: a head kind or an unfreezing epoch applies to a frozen body only"),
         })
         {
             (code, _, error) = Run("train", "--store", "/x", "--run", "/y", flag, value);

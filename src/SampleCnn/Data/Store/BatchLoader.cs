@@ -43,19 +43,15 @@ internal sealed class BatchLoader(SegmentStore store, Split split, SegmentPlan p
     /// </summary>
     public IEnumerable<Batch> Epoch(int epoch, int batchSize, int seed, CancellationToken cancel = default, int firstBatch = 0)
     {
-        int batches = BatchCount(batchSize);
-        var order = Shuffled(epoch, seed);
+        var picks = Picks(epoch, batchSize, seed);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var queue = new BlockingCollection<Batch>(Prefetch);
         var producer = Task.Run(() =>
         {
             try
             {
-                for (int b = firstBatch; b < batches && !stop.IsCancellationRequested; b++)
-                {
-                    int start = b * batchSize;
-                    queue.Add(Assemble(order.AsSpan(start, b == batches - 1 ? order.Length - start : batchSize)), stop.Token);
-                }
+                for (int b = firstBatch; b < picks.Length && !stop.IsCancellationRequested; b++)
+                    queue.Add(Assemble(picks[b]), stop.Token);
             }
             catch (OperationCanceledException) { }
             finally { queue.CompleteAdding(); }
@@ -72,6 +68,27 @@ internal sealed class BatchLoader(SegmentStore store, Split split, SegmentPlan p
         producer.GetAwaiter().GetResult();
     }
 
+    /// <summary>The (clip, segment) pairs of each batch of an epoch, in order (<see cref="Epoch"/> reads these segments).</summary>
+    public (int Clip, int Segment)[][] Picks(int epoch, int batchSize, int seed)
+    {
+        int batches = BatchCount(batchSize);
+        var order = Shuffled(epoch, seed);
+        return [.. Enumerable.Range(0, batches).Select(b => order[(b * batchSize)..(b == batches - 1 ? order.Length : (b + 1) * batchSize)])];
+    }
+
+    /// <summary>Segments of each clip of the split, in index order (the clip numbers of <see cref="Shuffled"/>).</summary>
+    public int[] SegmentsPerClip() => [.. clips.Select(c => plan.SegmentsIn(c.Length))];
+
+    /// <summary>The picked segments' tag targets, [picks, tags] flat: 1 where the segment's clip has the tag.</summary>
+    public float[] Targets(ReadOnlySpan<(int Clip, int Segment)> picks)
+    {
+        int tags = store.Vocabulary.Count;
+        var targets = new float[picks.Length * tags];
+        for (int b = 0; b < picks.Length; b++)
+            foreach (var t in clips[picks[b].Clip].Tags) targets[b * tags + t] = 1;
+        return targets;
+    }
+
     /// <summary>(clip, segment) pairs of this split in a seeded random order.</summary>
     public (int Clip, int Segment)[] Shuffled(int epoch, int seed)
     {
@@ -82,26 +99,25 @@ internal sealed class BatchLoader(SegmentStore store, Split split, SegmentPlan p
 
     Batch Assemble(ReadOnlySpan<(int Clip, int Segment)> picks)
     {
-        int length = plan.Length, tags = store.Vocabulary.Count;
+        int length = plan.Length;
         var samples = new float[picks.Length * length];
-        var targets = new float[picks.Length * tags];
         for (int b = 0; b < picks.Length; b++)
-        {
-            var clip = clips[picks[b].Clip];
-            store.ReadSegment(clip, picks[b].Segment, plan, samples.AsSpan(b * length, length));
-            foreach (var t in clip.Tags) targets[b * tags + t] = 1;
-        }
-        return new Batch(samples, targets, picks.Length, length, tags);
+            store.ReadSegment(clips[picks[b].Clip], picks[b].Segment, plan, samples.AsSpan(b * length, length));
+        return new Batch(samples, Targets(picks), picks.Length, length, store.Vocabulary.Count);
     }
 
-    /// <summary>Every clip of the split with all its segments, in index order.</summary>
-    public IEnumerable<ClipSegments> ClipByClip()
+    /// <summary>
+    /// Every clip of the split with all its segments, in index order, from clip <paramref name="firstClip"/> on;
+    /// without <paramref name="withSamples"/> the segments are counted, not read (their samples are empty).
+    /// </summary>
+    public IEnumerable<ClipSegments> ClipByClip(int firstClip = 0, bool withSamples = true)
     {
-        foreach (var clip in clips)
+        foreach (var clip in clips.Skip(firstClip))
         {
             int count = plan.SegmentsIn(clip.Length);
-            var samples = new float[count * plan.Length];
-            for (int s = 0; s < count; s++) store.ReadSegment(clip, s, plan, samples.AsSpan(s * plan.Length, plan.Length));
+            var samples = new float[withSamples ? count * plan.Length : 0];
+            if (withSamples)
+                for (int s = 0; s < count; s++) store.ReadSegment(clip, s, plan, samples.AsSpan(s * plan.Length, plan.Length));
             var targets = new float[store.Vocabulary.Count];
             foreach (var t in clip.Tags) targets[t] = 1;
             yield return new ClipSegments(clip, samples, count, plan.Length, targets);

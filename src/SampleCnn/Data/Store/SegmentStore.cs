@@ -67,6 +67,31 @@ public sealed unsafe class SegmentStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// The same store seen with only <paramref name="tags"/>, in that order (training and evaluating a subset of its
+    /// tags): each clip keeps those of its tags, clips with none of them stay as negatives. The view shares this
+    /// store's samples, which stay this store's to release: disposing the view releases nothing.
+    /// </summary>
+    public SegmentStore WithTags(IReadOnlyList<string> tags) => new(this, tags);
+
+    private SegmentStore(SegmentStore whole, IReadOnlyList<string> tags)
+    {
+        foreach (var tag in tags)
+            if (!whole.Vocabulary.TryGetIndex(tag, out _))
+                throw new OptionException("Tags", "tags", tag, $"is not one of the store's tags ({string.Join(", ", whole.Vocabulary.Tags)})");
+        try { Vocabulary = new TagVocabulary(tags); }
+        catch (ArgumentException e) { throw new OptionException("Tags", "tags", string.Join(",", tags), e.Message); }
+        Folder = whole.Folder;
+        Manifest = whole.Manifest with { Tags = [.. tags] };
+        samples = whole.samples;
+        var vocabulary = Vocabulary;
+        Clips = whole.Clips.Select(c => c with
+        {
+            Tags = [.. c.Tags.Select(t => vocabulary.TryGetIndex(whole.Vocabulary.Tags[t], out int i) ? i : -1).Where(i => i >= 0).Order()],
+        }).ToList();
+        Unreadable = whole.Unreadable;
+    }
+
     static StoreManifest ReadManifest(string path)
     {
         try
