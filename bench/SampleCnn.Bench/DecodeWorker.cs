@@ -5,12 +5,13 @@ using SampleCnn.Audio.Decoding;
 namespace SampleCnn.Bench;
 
 /// <summary>
-/// Times decode + downmix + resample to 22050 Hz of whole MP3 files, one iteration = every file once:
-/// ours in-process on one thread, or ffmpeg as a child process per file (`-threads 1`).
+/// Times decode + downmix + resample to 22050 Hz of whole MP3 files, one iteration = every file <c>repeat</c> times:
+/// ours in-process on one thread, or ffmpeg as a child process per file (`-threads 1`, `-stream_loop repeat-1`),
+/// so that with a large repeat ffmpeg's process start-up is spread over many decodes, as ours is in one process.
 /// </summary>
 static class DecodeWorker
 {
-    public static void Run(IReadOnlyList<string> files, int warmup, int iterations, bool ffmpeg)
+    public static void Run(IReadOnlyList<string> files, int warmup, int iterations, bool ffmpeg, int repeat = 1)
     {
         var buffer = new float[1 << 16];
         double checksum = 0;
@@ -19,7 +20,7 @@ static class DecodeWorker
         {
             var clock = Stopwatch.StartNew();
             foreach (var file in files)
-                checksum += ffmpeg ? RunFfmpeg(file) : DecodeOurs(file, buffer);
+                checksum += ffmpeg ? RunFfmpeg(file, repeat) : Enumerable.Range(0, repeat).Sum(_ => DecodeOurs(file, buffer));
             if (i >= warmup) times.Add(clock.Elapsed.TotalMilliseconds);
         }
         var version = ffmpeg ? "ffmpeg " + FfmpegVersion() : "SampleCnn Audio (NLayer frames, polyphase resampler)";
@@ -34,10 +35,10 @@ static class DecodeWorker
         return samples;
     }
 
-    static double RunFfmpeg(string file)
+    static double RunFfmpeg(string file, int repeat)
     {
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-v", "error", "-nostdin", "-threads", "1", "-i", file, "-ac", "1", "-ar", "22050", "-f", "f32le", "-" }) start.ArgumentList.Add(a);
+        foreach (var a in new[] { "-v", "error", "-nostdin", "-threads", "1", "-stream_loop", $"{repeat - 1}", "-i", file, "-ac", "1", "-ar", "22050", "-f", "f32le", "-" }) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.BaseStream;

@@ -24,7 +24,7 @@ switch (args.FirstOrDefault())
         return 0;
 
     case "worker-decode":
-        DecodeWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 5), ffmpeg: options.Text("decoder", "ours") == "ffmpeg");
+        DecodeWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 5), ffmpeg: options.Text("decoder", "ours") == "ffmpeg", options.Int("repeat", 1));
         return 0;
 
     case "decode":
@@ -37,8 +37,9 @@ switch (args.FirstOrDefault())
             Console.Error.WriteLine($"no MP3s in {folder}: run bench/setup.sh first");
             return 1;
         }
-        var seconds = files.Sum(f => AudioDuration(f));
-        string[] common = ["--files", string.Join(',', files), "--warmup", $"{options.Int("warmup", 1)}", "--iters", $"{options.Int("iters", 5)}"];
+        int repeat = options.Int("repeat", 1);
+        var seconds = repeat * files.Sum(f => AudioDuration(f));
+        string[] common = ["--files", string.Join(',', files), "--warmup", $"{options.Int("warmup", 1)}", "--iters", $"{options.Int("iters", 5)}", "--repeat", $"{repeat}"];
         var self = Environment.ProcessPath!;
         var selfArgs = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(Options).Assembly.Location } : [];
         Contender[] contenders =
@@ -47,7 +48,7 @@ switch (args.FirstOrDefault())
             new("ffmpeg -ac 1 -ar 22050 -f f32le, -threads 1", self, [.. selfArgs, "worker-decode", .. common, "--decoder", "ffmpeg"]),
         ];
         var title = string.Create(CultureInfo.InvariantCulture,
-            $"MP3 decode + downmix + resample to 22050 Hz: {files.Length} files, {seconds:F1} s of audio per iteration ({string.Join(", ", files.Select(Path.GetFileName))})");
+            $"MP3 decode + downmix + resample to 22050 Hz: {files.Length} files x {repeat}, {seconds:F1} s of audio per iteration ({string.Join(", ", files.Select(Path.GetFileName))}; ffmpeg: one process per file, -stream_loop {repeat - 1})");
         Console.WriteLine(Comparison.Run(title, contenders, options.Int("rounds", 5), Console.Error, seconds));
         return 0;
     }
@@ -108,7 +109,7 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("usage: SampleCnn.Bench forward|train-step [--model 3^9] [--batch 10] [--rounds 5] [--iters 10] [--warmup 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench tag [--rounds 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench data [--clips 40] [--rounds 3] [--steps 12] [--threads N] [--bench-dir bench]");
-        Console.Error.WriteLine("       SampleCnn.Bench decode [--match NAME] [--rounds 5] [--iters 5] [--warmup 1] [--bench-dir bench]");
+        Console.Error.WriteLine("       SampleCnn.Bench decode [--match NAME] [--repeat 1] [--rounds 5] [--iters 5] [--warmup 1] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench decode-snr --files A.mp3,B.mp3 (our decode against ffmpeg's, per granule)");
         return 2;
 }
