@@ -13,12 +13,16 @@ internal class TaggerSettings : TrainedModelSettings
     [CommandOption("--batch-size <N>")] [DefaultValue(TaggerOptions.DefaultBatchSize)] public int BatchSize { get; init; } = TaggerOptions.DefaultBatchSize;
     [CommandOption("--precision <P>")] [Description("fp32 or bf16.")] [DefaultValue("fp32")] public string Precision { get; init; } = "fp32";
 
+    [CommandOption("--decode-threads <N>")] [Description("Files decoded at once (default: one, plus one per core --threads leaves free).")]
+    public int? DecodeThreads { get; init; }
+
     /// <summary>The problem with these options, or null.</summary>
     protected string? Problem() =>
         Precision is not ("fp32" or "bf16") ? $"--precision '{Precision}': expected fp32 or bf16"
         : Segments < 0 ? "--segments must be 0 (all) or more"
+        : DecodeThreads < 1 ? "--decode-threads must be at least 1"
         : null;
 
     /// <summary>How the library runs the model, as far as these options say.</summary>
-    public TaggerOptions TaggerOptions => new(Segments == 0 ? null : Segments, BatchSize, Precision == "bf16");
+    public TaggerOptions TaggerOptions => new(Segments == 0 ? null : Segments, BatchSize, Precision == "bf16", DecodeThreads: DecodeThreads);
 }

@@ -133,36 +133,51 @@ internal sealed class Tagger : IDisposable
         producer.GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// Decodes the files into the queue on <see cref="TaggerOptions.EffectiveDecodeThreads"/> threads, each taking the next
+    /// file not yet taken: pieces of several files may interleave (each carries its file), results still go out in file order.
+    /// </summary>
     void Decode(IReadOnlyList<string> files, SegmentPlan plan, BlockingCollection<Item> queue, CancellationToken cancel)
     {
+        int next = -1;
         try
         {
-            for (int f = 0; f < files.Count; f++)
-            {
-                int segments = 0;
-                bool padded = false;
-                string? error = null, recovered = null;
-                try
-                {
-                    using var reader = new AudioReader(files[f], SampleRate, cancel);
-                    foreach (var segment in Segmenter.Cut(reader.Read, plan))
-                    {
-                        queue.Add(new Piece(f, segment.Samples), cancel);
-                        segments++;
-                        padded |= segment.Padded;
-                    }
-                    if (segments == 0) error = AudioDamage.NoAudio(reader.Damage);
-                    else recovered = reader.Damage?.Describe((double)reader.SamplesRead / reader.SampleRate);
-                }
-                catch (Exception e) when (AudioDecodeException.IsPerFile(e)) // a failure part way fails the file; the others go on
-                {
-                    error = AudioDecodeException.ReasonFor(e);
-                }
-                queue.Add(new End(f, segments, padded, error, recovered), cancel);
-            }
+            var decoders = Enumerable.Range(0, Math.Min(options.EffectiveDecodeThreads, Math.Max(1, files.Count)))
+                .Select(_ => Task.Run(() => { for (int f; (f = Interlocked.Increment(ref next)) < files.Count;) DecodeFile(files, f, plan, queue, cancel); }, cancel))
+                .ToArray();
+            Task.WaitAll(decoders, cancel);
         }
         catch (OperationCanceledException) { }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationCanceledException)) { }
+        catch (AggregateException e) // the decoder's own fault, as one decoder alone would have thrown it
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions.First(x => x is not OperationCanceledException)).Throw();
+        }
         finally { queue.CompleteAdding(); }
+    }
+
+    void DecodeFile(IReadOnlyList<string> files, int f, SegmentPlan plan, BlockingCollection<Item> queue, CancellationToken cancel)
+    {
+        int segments = 0;
+        bool padded = false;
+        string? error = null, recovered = null;
+        try
+        {
+            using var reader = new AudioReader(files[f], SampleRate, cancel);
+            foreach (var segment in Segmenter.Cut(reader.Read, plan))
+            {
+                queue.Add(new Piece(f, segment.Samples), cancel);
+                segments++;
+                padded |= segment.Padded;
+            }
+            if (segments == 0) error = AudioDamage.NoAudio(reader.Damage);
+            else recovered = reader.Damage?.Describe((double)reader.SamplesRead / reader.SampleRate);
+        }
+        catch (Exception e) when (AudioDecodeException.IsPerFile(e)) // a failure part way fails the file; the others go on
+        {
+            error = AudioDecodeException.ReasonFor(e);
+        }
+        queue.Add(new End(f, segments, padded, error, recovered), cancel);
     }
 
     void Score(List<Piece> batch, List<Pending> pending)

@@ -5,8 +5,11 @@ namespace SampleCnn.Tagging;
 /// <param name="BatchSize">Segments per forward pass, gathered across files.</param>
 /// <param name="BFloat16">Run the network in bfloat16 (faster on CPUs with AVX-512 BF16; scores differ by ~1e-2).</param>
 /// <param name="Engine">What runs a SampleCnn network: libtorch or ONNX Runtime (fp32 only).</param>
+/// <param name="DecodeThreads">Files decoded at once; null: one, plus one per core the network's threads leave free.</param>
 public sealed record TaggerOptions(int? SegmentsPerFile = null, int BatchSize = TaggerOptions.DefaultBatchSize, bool BFloat16 = false,
-    TaggerEngine Engine = TaggerEngine.Torch)
+    TaggerEngine Engine = TaggerEngine.Torch, int? DecodeThreads = null)
 {
     public const int DefaultBatchSize = 32;
+
+    public int EffectiveDecodeThreads => DecodeThreads ?? Math.Max(1, Environment.ProcessorCount - TorchSharp.torch.get_num_threads() + 1);
 }

@@ -49,6 +49,26 @@ public class TaggerTests
     }
 
     [Fact]
+    public void SeveralDecodingThreadsGiveTheSameResultsInFileOrder()
+    {
+        using var scratch = new Fixtures.Scratch();
+        var (model, _) = TinyModel(scratch.Folder);
+        string[] names = ["msd-like-44k-stereo.mp3", "pcm16-stereo-11k.wav", "mtat-like-16k-mono.mp3", "vorbis-mono-22k.ogg", "float64-mono-8k.wav", "pcm8-mono-8k.wav"];
+        var files = names.Select(Fixtures.PathOf).Append(Path.Combine(scratch.Folder, "missing.mp3")).ToList();
+        using (model)
+        {
+            using var one = new Tagger(model, Tags, CPU, new TaggerOptions(BatchSize: 5, DecodeThreads: 1));
+            using var three = new Tagger(model, Tags, CPU, new TaggerOptions(BatchSize: 5, DecodeThreads: 3));
+            var expected = one.Tag(files).ToList();
+            var actual = three.Tag(files).ToList();
+            Assert.Equal(files, actual.Select(r => r.Path));
+            Assert.Equal(expected.Select(r => (r.Segments, r.Error)), actual.Select(r => (r.Segments, r.Error)));
+            foreach (var (e, a) in expected.Zip(actual))
+                Assert.True(e.SegmentScores.Zip(a.SegmentScores, (x, y) => Math.Abs(x - y)).DefaultIfEmpty().Max() < 1e-6);
+        }
+    }
+
+    [Fact]
     public void TagsEveryFormatInOrderWithSegmentScoresAndTheirMean()
     {
         using var scratch = new Fixtures.Scratch();
