@@ -12,13 +12,13 @@ namespace SampleCnn.Bench;
 /// </summary>
 static class OnnxWorker
 {
-    public static void Run(string model, string inputPath, int batch, int tags, int warmup, int iterations, int threads, bool int8 = false)
+    public static void Run(string model, string inputPath, int batch, int tags, int warmup, int iterations, int threads)
     {
         manual_seed(0);
         var spec = ModelSpec.Parse(model);
         using var cnn = new TaggingCnn(spec, tags);
         cnn.eval();
-        using var net = new OnnxRuntimeNetwork(cnn, threads, int8);
+        using var net = new OnnxRuntimeNetwork(cnn, threads);
         using var x = tensor(InputFile.Read(inputPath)).reshape(batch, 1, spec.InputSamples);
 
         var times = new List<double>();
@@ -30,7 +30,7 @@ static class OnnxWorker
             var elapsed = clock.Elapsed.TotalMilliseconds;
             if (i >= warmup) times.Add(elapsed);
         }
-        var run = new Run(times.ToArray(), PeakRss.Megabytes(), $"ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}{(int8 ? ", int8 convolutions" : "")}", threads, checksum);
+        var run = new Run(times.ToArray(), PeakRss.Megabytes(), $"ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}", threads, checksum);
         Console.WriteLine(JsonSerializer.Serialize(run, Json.Options));
     }
 }

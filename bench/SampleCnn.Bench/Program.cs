@@ -20,7 +20,7 @@ switch (args.FirstOrDefault())
 
     case "worker-onnx":
         OnnxWorker.Run(options.Text("model", "3^9"), options.Text("input", ""), options.Int("batch", 10), options.Int("tags", 50),
-            options.Int("warmup", 3), options.Int("iters", 10), options.Int("threads", Environment.ProcessorCount), options.Text("int8", "no") == "yes");
+            options.Int("warmup", 3), options.Int("iters", 10), options.Int("threads", Environment.ProcessorCount));
         return 0;
 
     case "worker-decode":
@@ -60,7 +60,7 @@ switch (args.FirstOrDefault())
     case "worker-tag":
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
         TagWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 3), options.Text("precision", "fp32") == "bf16",
-            options.Text("engine", "torch") switch { "onnx" => SampleCnn.Tagging.TaggerEngine.Onnx, "onnx-int8" => SampleCnn.Tagging.TaggerEngine.OnnxInt8, _ => SampleCnn.Tagging.TaggerEngine.Torch });
+            options.Text("engine", "torch") == "onnx" ? SampleCnn.Tagging.TaggerEngine.Onnx : SampleCnn.Tagging.TaggerEngine.Torch);
         return 0;
 
     case "tag":

@@ -31,7 +31,6 @@ static class TagBench
             new("ours, folded fp32 (inference mode)", self, [.. selfArgs, "worker-forward", .. common, "--fold", "yes"]),
             new("ours, folded bf16 (inference mode)", self, [.. selfArgs, "worker-forward", .. common, "--fold", "yes", "--precision", "bf16"]),
             new("ours exported (export --onnx), ONNX Runtime fp32", self, [.. selfArgs, "worker-onnx", .. common.SkipLast(2)]),
-            new("ours exported, ONNX Runtime, int8 convolutions", self, [.. selfArgs, "worker-onnx", .. common.SkipLast(2), "--int8", "yes"]),
             new("PyTorch reference, eager fp32, tuned malloc", python, [Path.Combine(benchDir, "reference.py"), .. common], tuned),
         ];
         var (networkTable, medians) = Comparison.Measure(
@@ -60,7 +59,6 @@ static class TagBench
             new("ours, `tag` fp32 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs]),
             new("ours, `tag` bf16 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs, "--precision", "bf16"]),
             new("ours, `tag --engine onnx` fp32 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs, "--engine", "onnx"]),
-            new("ours, `tag --engine onnx-int8` end to end", self, [.. selfArgs, "worker-tag", .. tagArgs, "--engine", "onnx-int8"]),
         ];
         var (endTable, endMedians) = Comparison.Measure(
             string.Create(CultureInfo.InvariantCulture, $"End to end: `tag` on {files.Length} MP3 files ({seconds:F1} s of audio, every segment), 3^9, {threads} threads"),
@@ -72,11 +70,9 @@ static class TagBench
             text.AppendLine(CultureInfo.InvariantCulture, $"- {label}: {seconds / (ms / 1000):F1}x real time = {seconds / (ms / 1000) / referenceRealTime:F2}x the PyTorch reference's eager forward ({referenceRealTime:F1}x real time on the same segments)");
 
         var fp32 = TagWorker.Scores(files, bf16: false);
-        foreach (var (label, other) in new[] { ("bf16", TagWorker.Scores(files, bf16: true)), ("onnx-int8", TagWorker.Scores(files, bf16: false, SampleCnn.Tagging.TaggerEngine.OnnxInt8)) })
-        {
-            var difference = fp32.Zip(other, (a, b) => Math.Abs(a - b)).ToArray();
-            text.AppendLine(CultureInfo.InvariantCulture, $"- {label} against fp32 clip scores: max |difference| {difference.Max():E2}, mean {difference.Average():E2} ({fp32.Length} scores)");
-        }
+        var bf16 = TagWorker.Scores(files, bf16: true);
+        var difference = fp32.Zip(bf16, (a, b) => Math.Abs(a - b)).ToArray();
+        text.AppendLine(CultureInfo.InvariantCulture, $"- bf16 against fp32 clip scores: max |difference| {difference.Max():E2}, mean {difference.Average():E2} ({fp32.Length} scores)");
         return text.ToString();
     }
 

@@ -25,12 +25,12 @@ static class TagWorker
         Console.WriteLine(JsonSerializer.Serialize(new Run(times.ToArray(), PeakRss.Megabytes(), engine == TaggerEngine.Onnx ? "fp32, ONNX Runtime" : bf16 ? "bf16, folded" : "fp32, folded", get_num_threads(), checksum), Json.Options));
     }
 
-    /// <summary>Clip scores of the files in one precision or engine, for their differences from fp32.</summary>
-    public static float[] Scores(IReadOnlyList<string> files, bool bf16, TaggerEngine engine = TaggerEngine.Torch)
+    /// <summary>Clip scores of the files in one precision, for the bf16 difference.</summary>
+    public static float[] Scores(IReadOnlyList<string> files, bool bf16)
     {
         manual_seed(0);
         using var model = new TaggingCnn(ModelSpec.Parse("3^9"), 50);
-        using var tagger = new Tagger(model, Enumerable.Range(0, 50).Select(i => $"tag{i}").ToArray(), CPU, new TaggerOptions(BFloat16: bf16, Engine: engine));
+        using var tagger = new Tagger(model, Enumerable.Range(0, 50).Select(i => $"tag{i}").ToArray(), CPU, new TaggerOptions(BFloat16: bf16));
         return tagger.Tag(files).SelectMany(r => r.ClipScores).ToArray();
     }
 }

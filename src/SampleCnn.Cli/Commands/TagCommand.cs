@@ -28,7 +28,7 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [CommandOption("--thresholds <FILE>")] [Description("With --decide tuned: the thresholds file evaluate wrote (default: the one kept with --model).")]
         public string? ThresholdsFile { get; init; }
 
-        [CommandOption("--engine <ENGINE>")] [Description("What runs the network: torch (libtorch), onnx (ONNX Runtime on the graph export --onnx writes; fp32) or onnx-int8 (its convolutions in 8 bits; scores differ slightly).")] [DefaultValue("torch")]
+        [CommandOption("--engine <ENGINE>")] [Description("What runs the network: torch (libtorch) or onnx (ONNX Runtime on the graph export --onnx writes; fp32).")] [DefaultValue("torch")]
         public string Engine { get; init; } = "torch";
 
         [CommandOption("--taggram <OUT>")] [Description("Write per-segment scores: OUT.png and OUT.csv for one file; for several, OUT is a folder.")]
@@ -47,7 +47,7 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
             : Json && Csv ? ValidationResult.Error("--json and --csv: choose one")
             : Problem() is { } problem ? ValidationResult.Error(problem)
             : Top < 1 ? ValidationResult.Error("--top must be at least 1")
-            : Engine is not ("torch" or "onnx" or "onnx-int8") ? ValidationResult.Error($"--engine '{Engine}': expected torch, onnx or onnx-int8")
+            : Engine is not ("torch" or "onnx") ? ValidationResult.Error($"--engine '{Engine}': expected torch or onnx")
             : Decide is not null && Decide != "tuned" && !(float.TryParse(Decide, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1)
                 ? ValidationResult.Error($"--decide '{Decide}': expected tuned or a threshold from 0 to 1")
             : Decide is not null && Threshold > 0 ? ValidationResult.Error("--decide and --threshold: choose one (--decide lists every tag that passes)")
@@ -66,7 +66,7 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         };
         using var session = TaggingSession.Open(settings.Inputs, settings.Model,
             settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate, ThresholdsFile = settings.ThresholdsFile },
-            settings.TaggerOptions with { Engine = settings.Engine switch { "onnx" => TaggerEngine.Onnx, "onnx-int8" => TaggerEngine.OnnxInt8, _ => TaggerEngine.Torch } }, settings.TaggramOut, device, decide);
+            settings.TaggerOptions with { Engine = settings.Engine == "onnx" ? TaggerEngine.Onnx : TaggerEngine.Torch }, settings.TaggramOut, device, decide);
         var files = session.Files;
         bool machine = settings.Json || settings.Csv;
         var stdout = console.Profile.Out.Writer;

@@ -16,13 +16,11 @@ internal sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>
     readonly InferenceSession session;
     readonly long tags;
 
-    /// <param name="int8">Convolutions in 8 bits (dynamic quantisation); the model's BatchNorms are folded first.</param>
-    public OnnxRuntimeNetwork(TaggingCnn cnn, int threads, bool int8 = false) : base(nameof(OnnxRuntimeNetwork))
+    public OnnxRuntimeNetwork(TaggingCnn cnn, int threads) : base(nameof(OnnxRuntimeNetwork))
     {
         tags = cnn.Tags;
-        if (int8) cnn.FoldBatchNorm();
         using var onnx = new MemoryStream();
-        Google.Protobuf.MessageExtensions.WriteTo(cnn.ToOnnx(new Dictionary<string, string>(), int8), onnx);
+        Google.Protobuf.MessageExtensions.WriteTo(cnn.ToOnnx(new Dictionary<string, string>()), onnx);
         using var options = new SessionOptions
         {
             IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,

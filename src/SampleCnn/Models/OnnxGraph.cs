@@ -15,15 +15,7 @@ internal sealed class OnnxGraph
     public const int Opset = 17;
 
     readonly GraphProto graph = new() { Name = "SampleCnn" };
-    readonly bool eightBit;
     int nodes;
-
-    /// <param name="int8">
-    /// Convolutions in 8 bits (ONNX Runtime's dynamic quantisation, written by hand): each input quantised to uint8
-    /// on the fly (DynamicQuantizeLinear), weights to int8 per output channel (symmetric, max |w| / 127), ConvInteger,
-    /// then rescaled to float. Dense layers and everything else stay fp32.
-    /// </param>
-    public OnnxGraph(bool int8 = false) => eightBit = int8;
 
     /// <summary>A float32 weight, named as in the state_dict.</summary>
     public string Weight(string name, Tensor value)
@@ -48,16 +40,12 @@ internal sealed class OnnxGraph
     }
 
     /// <summary>Adds a node; returns the name of its output.</summary>
-    public string Node(string op, string[] inputs, params (string Name, object Value)[] attributes) => Nodes(op, inputs, 1, attributes)[0];
-
-    /// <summary>Adds a node of several outputs; returns their names.</summary>
-    public string[] Nodes(string op, string[] inputs, int outputCount, params (string Name, object Value)[] attributes)
+    public string Node(string op, string[] inputs, params (string Name, object Value)[] attributes)
     {
-        var nodeName = $"{op.ToLowerInvariant()}_{nodes++}";
-        var outputs = Enumerable.Range(0, outputCount).Select(i => i == 0 ? nodeName : $"{nodeName}.{i}").ToArray();
-        var node = new NodeProto { OpType = op, Name = nodeName };
+        var output = $"{op.ToLowerInvariant()}_{nodes++}";
+        var node = new NodeProto { OpType = op, Name = output };
         node.Input.AddRange(inputs);
-        node.Output.AddRange(outputs);
+        node.Output.Add(output);
         foreach (var (name, value) in attributes)
             node.Attribute.Add(value switch
             {
@@ -67,7 +55,7 @@ internal sealed class OnnxGraph
                 _ => throw new ArgumentException($"attribute {name}: {value.GetType().Name} is not written"),
             });
         graph.Node.Add(node);
-        return outputs;
+        return output;
     }
 
     static AttributeProto Ints(string name, long[] values)
@@ -83,42 +71,14 @@ internal sealed class OnnxGraph
         long kernel = conv.weight!.shape[2];
         long total = kernel - 1; // "same": PyTorch puts the odd sample of padding at the end
         long[] pads = padding is { } p ? [p, p] : [total / 2, total - total / 2];
-        if (eightBit) return ConvInteger(conv, name, input, kernel, stride, pads);
         var inputs = conv.bias is null ? new[] { input, Weight($"{name}.weight", conv.weight) } : [input, Weight($"{name}.weight", conv.weight), Weight($"{name}.bias", conv.bias)];
         return Node("Conv", inputs, ("kernel_shape", new[] { kernel }), ("strides", new[] { stride }), ("pads", pads));
-    }
-
-    string ConvInteger(Conv1d conv, string name, string input, long kernel, long stride, long[] pads)
-    {
-        using var scope = NewDisposeScope();
-        var weight = conv.weight!.detach().cpu().to(float32);
-        var scale = weight.abs().amax([1, 2]).clamp_min(1e-12f) / 127f; // per output channel
-        var quantised = (weight / scale.view(-1, 1, 1)).round().clamp(-127, 127).to(ScalarType.Int8).contiguous();
-        var weightName = $"{name}.weight_int8";
-        var proto = new TensorProto { Name = weightName, DataType = (int)TensorProto.Types.DataType.Int8,
-            RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(quantised.data<sbyte>().ToArray().AsSpan())) };
-        proto.Dims.AddRange(weight.shape);
-        graph.Initializer.Add(proto);
-        // Symmetric weights: one zero point for all channels (ORT's ConvInteger takes no per-channel zero point), the
-        // per-channel scales applied to its int32 output instead.
-        var zero = new TensorProto { Name = $"{name}.weight_zero", DataType = (int)TensorProto.Types.DataType.Int8, RawData = ByteString.CopyFrom(new byte[1]) };
-        graph.Initializer.Add(zero);
-
-        var (x, xScale, xZero) = Nodes("DynamicQuantizeLinear", [input], 3) switch { var o => (o[0], o[1], o[2]) };
-        var y = Node("ConvInteger", [x, weightName, xZero, zero.Name], ("kernel_shape", new[] { kernel }), ("strides", new[] { stride }), ("pads", pads));
-        y = Node("Cast", [y], ("to", (long)TensorProto.Types.DataType.Float));
-        var rescale = Node("Mul", [xScale, Weight($"{name}.weight_scale", scale.view(1, -1, 1))]);
-        y = Node("Mul", [y, rescale]);
-        return conv.bias is null ? y : Node("Add", [y, Weight($"{name}.bias", conv.bias.view(1, -1, 1))]);
     }
 
     /// <summary>An eval-mode BatchNorm1d (running statistics) on [N, C] or [N, C, L].</summary>
     public string BatchNorm(BatchNorm1d bn, string name, string input) =>
         Node("BatchNormalization", [input, Weight($"{name}.weight", bn.weight!), Weight($"{name}.bias", bn.bias!),
             Weight($"{name}.running_mean", bn.running_mean!), Weight($"{name}.running_var", bn.running_var!)], ("epsilon", (float)bn.eps));
-
-    /// <summary>The BatchNorm after a convolution, unless it was folded into the convolution's weights.</summary>
-    public string FoldedOr(bool folded, BatchNorm1d bn, string name, string conv) => folded ? conv : BatchNorm(bn, name, conv);
 
     /// <summary>A Linear on [N, in]: Gemm with the weight transposed, as PyTorch stores it.</summary>
     public string Linear(Linear linear, string name, string input) =>

@@ -184,12 +184,12 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
     /// <see cref="OnnxGraph.Output"/>, the sigmoids [batch, tags]), weights named as in the state_dict. The mel front
     /// end is not written (its STFT).
     /// </summary>
-    /// <param name="int8">Convolutions in 8 bits (<see cref="OnnxGraph(bool)"/>); a folded model's BatchNorms are in its convolutions first.</param>
-    internal Onnx.ModelProto ToOnnx(IReadOnlyDictionary<string, string> metadata, bool int8 = false)
+    internal Onnx.ModelProto ToOnnx(IReadOnlyDictionary<string, string> metadata)
     {
+        if (IsFolded) throw new InvalidOperationException("a folded model's BatchNorms are in its convolutions: export the unfolded one");
         if (frontEnd is not IOnnxNodes front)
             throw new NotSupportedException($"{Spec}: the mel front end (an STFT) is not written to ONNX; waveform models are");
-        var graph = new OnnxGraph(int8);
+        var graph = new OnnxGraph();
         var outputs = new List<string> { front.AddTo(graph, nameof(frontEnd), OnnxGraph.Input) };
         for (int i = 0; i < blocks.Count; i++) outputs.Add(((IOnnxNodes)blocks[i]).AddTo(graph, $"{nameof(blocks)}.{i}", outputs[^1]));
         var logits = ((ITaggingHead)head).AddTo(graph, nameof(head), outputs.Skip(1).ToList());

@@ -49,9 +49,9 @@ internal sealed class Tagger : IDisposable
         this.device = device;
         this.options = options ?? new TaggerOptions();
         if (this.options.BatchSize < 1) throw new OptionException(nameof(TaggerOptions.BatchSize), "batch size", this.options.BatchSize, "must be at least 1");
-        if (this.options.Engine != TaggerEngine.Torch && network is not OnnxRuntimeNetwork)
+        if (this.options.Engine == TaggerEngine.Onnx && network is not OnnxRuntimeNetwork)
             throw new OptionException(nameof(TaggerOptions.Engine), "engine", "onnx", "ONNX Runtime runs the tag scores of a SampleCnn network (a run, checkpoint or state_dict); this runs on libtorch");
-        if (this.options.Engine != TaggerEngine.Torch && this.options.BFloat16)
+        if (this.options.Engine == TaggerEngine.Onnx && this.options.BFloat16)
             throw new OptionException(nameof(TaggerOptions.Engine), "engine", "onnx", "ONNX Runtime runs fp32 here: bf16 precision is libtorch's");
         if (network is nn.Module module)
         {
@@ -63,7 +63,7 @@ internal sealed class Tagger : IDisposable
 
     static nn.IModule<Tensor, Tensor> Prepare(TaggingCnn model, TaggerOptions options)
     {
-        if (options.Engine != TaggerEngine.Torch) return new OnnxRuntimeNetwork(model, get_num_threads(), options.Engine == TaggerEngine.OnnxInt8);
+        if (options.Engine == TaggerEngine.Onnx) return new OnnxRuntimeNetwork(model, get_num_threads());
         model.FoldBatchNorm();
         return model;
     }

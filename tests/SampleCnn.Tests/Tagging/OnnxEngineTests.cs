@@ -28,11 +28,8 @@ public sealed class OnnxEngineTests : IDisposable
         var onnx = Tag(TaggerEngine.Onnx);
         Assert.Equal(torch.Select(t => t.Segments), onnx.Select(t => t.Segments));
         Assert.True(torch.Sum(t => t.Segments) > 20);
-        double Worst(FileTags[] other) => torch.Zip(other, (a, b) => a.SegmentScores.Zip(b.SegmentScores, (x, y) => Math.Abs(x - y)).Max()).Max();
-        Assert.True(Worst(onnx) < 1e-5, $"largest difference {Worst(onnx)}");
-        // 8-bit convolutions: near the fp32 scores, but not equal to them (so the quantised graph is what ran).
-        var int8 = Tag(TaggerEngine.OnnxInt8);
-        Assert.InRange(Worst(int8), 1e-5, 0.05);
+        var worst = torch.Zip(onnx, (a, b) => a.SegmentScores.Zip(b.SegmentScores, (x, y) => Math.Abs(x - y)).Max()).Max();
+        Assert.True(worst < 1e-5, $"largest difference {worst}");
     }
 
     [Fact]
@@ -49,6 +46,6 @@ public sealed class OnnxEngineTests : IDisposable
         Assert.Equal((2, "samplecnn: --engine onnx: ONNX Runtime runs fp32 here: bf16 precision is libtorch's"), (code, error.Trim()));
         (code, _, error) = CliRunner.Run("tag", mp3, "--model", checkpoint, "--engine", "tensorrt");
         Assert.Equal(2, code);
-        Assert.Contains("--engine 'tensorrt': expected torch, onnx or onnx-int8", error);
+        Assert.Contains("--engine 'tensorrt': expected torch or onnx", error);
     }
 }
