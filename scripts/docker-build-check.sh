@@ -3,7 +3,8 @@
 # docker client but no engine), then the worker run from the result as the image would run it.
 # The Dockerfile is read, not restated: its COPY, WORKDIR and RUN lines run here in order, with the
 # image's paths (/src, /app, /data, /usr/local/bin) mapped into a temporary folder; COPY copies only
-# what the Dockerfile names, so a build that needs a file the image lacks fails here too. The one
+# what the Dockerfile names from the context .dockerignore leaves, so a build that needs a file the
+# image lacks fails here too. The one
 # departure: the runtime stage's apt-get install is skipped when its packages are already installed.
 # What this cannot show: the base images themselves (Ubuntu 24.04 there, this machine's Debian here).
 # Usage: scripts/docker-build-check.sh [KEEP_DIR]   (KEEP_DIR keeps the folder; default: a temporary one)
@@ -18,6 +19,21 @@ mapped() {
   local r="$work/stage${2:-$stage}"
   sed -E -e "s#(^|[ =:])/(src|app|data)(/|\$| )#\1$r/\2\3#g" -e "s#(^|[ =:])/usr/local/bin(/|\$| )#\1$r/bin\2#g" <<<"$1"
 }
+
+# The build context: the repository less what .dockerignore leaves out (a build must not see this
+# machine's bin/ and obj/ folders). Its three kinds of pattern: **/NAME/ at any depth, NAME/ and a glob
+# such as *.md at the top.
+excludes=(--no-wildcards-match-slash)
+while read -r pattern; do
+  case "$pattern" in
+    ''|'#'*) ;;
+    '**/'*/) name=${pattern#'**/'}; excludes+=(--exclude="${name%/}") ;;
+    */*/|*'**'*) echo "unsupported .dockerignore pattern: $pattern" >&2; exit 2 ;;
+    *) excludes+=(--exclude="./${pattern%/}") ;;
+  esac
+done < "$root/.dockerignore"
+mkdir -p "$work/context"
+tar -C "$root" -cf - "${excludes[@]}" . | tar -C "$work/context" -xf -
 
 # The Dockerfile's instructions, one a line (continuations joined, comments dropped).
 mapfile -t steps < <(sed -e '/^[[:space:]]*#/d' "$root/Dockerfile" | sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | sed -e '/^[[:space:]]*$/d')
@@ -35,7 +51,7 @@ for step in "${steps[@]}"; do
         if [[ $to == */ ]]; then mkdir -p "$to"; fi
         for a in "${args[@]}"; do
           # As docker: a folder's contents go into the destination, a file into it (or to its name).
-          if [ -d "$root/$a" ]; then cp -a "$root/${a%/}/." "$to"; else cp -a "$root/$a" "$to"; fi
+          if [ -d "$work/context/$a" ]; then cp -a "$work/context/${a%/}/." "$to"; else cp -a "$work/context/$a" "$to"; fi
         done
       fi ;;
     RUN)
