@@ -41,7 +41,7 @@ stage=0; user=""; entrypoint=""
 for step in "${steps[@]}"; do
   read -r op rest <<<"$step"
   case "$op" in
-    FROM) stage=$((stage + 1)); mkdir -p "$work/stage$stage/bin"; cd "$work/stage$stage"; echo "== stage $stage: $rest (here: $(. /etc/os-release; echo "$PRETTY_NAME"))" ;;
+    FROM) stage=$((stage + 1)); mkdir -p "$work/stage$stage/bin"; cd "$work/stage$stage"; echo "== stage $stage: $rest (here: $(sed -n 's/^PRETTY_NAME="\(.*\)"$/\1/p' /etc/os-release))" ;;
     WORKDIR) dir=$(mapped "$rest"); mkdir -p "$dir"; cd "$dir" ;;
     COPY)
       if [[ $rest == --from=* ]]; then
@@ -89,7 +89,8 @@ worker() {
     (cd "$data" && PATH="$image/bin:$PATH" "$entrypoint" "$@")
   fi
 }
-echo "== the worker (image USER $user; here: $( [ "$(id -u)" = 0 ] && echo nobody || id -un))"
+if [ "$(id -u)" = 0 ]; then runner=nobody; else runner=$(id -un); fi
+echo "== the worker (image USER $user; here: $runner)"
 # A weak need the system lacks is reported by ldd too: only hard ones count (on Debian 12 the build has
 # weakened GLIBCXX_3.4.32; on noble nothing is weakened, the library has it).
 echo "native libraries not found: $(ldd "$image"/app/*.so | grep 'not found' | grep -vc 'weak version' || true)"
