@@ -110,7 +110,7 @@ public class ArchitectureTests
         Assert.Empty(files.Except(types).Order(StringComparer.Ordinal));
     }
 
-    static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(folder.FullName, "SampleCnn.slnx"))) folder = folder.Parent!;
