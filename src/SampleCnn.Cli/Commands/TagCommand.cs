@@ -130,6 +130,7 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
                     }
                 });
 
+        if (!machine && session.Shard is { } work) TagView.RenderShardDone(console, work, files.Count);
         if (!machine) TagView.RenderProblems(console, files.Count, recovered, failed); // machine records already carry each file's error and recovery
         return failed.Count == 0 ? 0 : SampleCnnApp.Failure;
     }

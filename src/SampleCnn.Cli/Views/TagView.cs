@@ -61,4 +61,10 @@ internal static class TagView
             + (work.RepeatedInManifest > 0 ? $" ({work.RepeatedInManifest} repeated lines ignored)" : ""));
         if (work.Parts is { } parts) console.WriteLine($"parts in {parts}: {work.AlreadyDone} files already done, {work.ToTag} to tag");
     }
+
+    /// <summary>After a sharded run: how much of the shard its parts hold now.</summary>
+    public static void RenderShardDone(IAnsiConsole console, ShardWork work, int tagged)
+    {
+        if (work.Parts is { } parts) console.WriteLine($"parts in {parts} hold {work.AlreadyDone + tagged} of the shard's {work.ShardFiles} files");
+    }
 }
