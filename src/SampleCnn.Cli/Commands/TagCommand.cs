@@ -13,19 +13,6 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
 {
     public sealed class Settings : TaggerSettings
     {
-        [CommandArgument(0, "[INPUTS]")] [Description("Audio files, folders (searched recursively) or patterns such as music/*.mp3; or --manifest.")]
-        public string[] Inputs { get; init; } = [];
-
-        [CommandOption("--manifest <FILE>")] [Description("A list of files instead of INPUTS: one path a line, or a CSV/TSV with a path column; paths relative to --audio-root.")]
-        public string? Manifest { get; init; }
-
-        [CommandOption("--audio-root <DIR>")] [Description("With --manifest: the folder its relative paths start from (default: the current folder).")]
-        public string? AudioRoot { get; init; }
-
-        [CommandOption("--shard <I/N>")]
-        [Description($"With --manifest: tag shard I of N (from 0), the files whose path hashes to I. Default: from JOB_COMPLETION_INDEX and {SampleCnn.Tagging.Shard.CountVariable} (Kubernetes Indexed Job), or SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (Slurm array), else the whole manifest.")]
-        public string? Shard { get; init; }
-
         [CommandOption("--parts <DIR>")]
         [Description("With --manifest: write the shard's scores as Parquet parts part-I-of-N.NNNNN.parquet in DIR, each written whole; a rerun skips the files they hold. Combine them with merge.")]
         public string? Parts { get; init; }
@@ -63,9 +50,8 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model RUN_OR_CHECKPOINT is required")
-            : Inputs.Length == 0 && Manifest is null ? ValidationResult.Error("give at least one audio file, folder or pattern, or --manifest FILE")
-            : Inputs.Length > 0 && Manifest is not null ? ValidationResult.Error("INPUTS and --manifest: choose one")
-            : Manifest is null && (AudioRoot ?? Shard ?? Parts) is not null ? ValidationResult.Error("--audio-root, --shard and --parts go with --manifest FILE")
+            : InputsProblem() is { } inputs ? ValidationResult.Error(inputs)
+            : Manifest is null && Parts is not null ? ValidationResult.Error("--parts goes with --manifest FILE")
             : Json && Csv ? ValidationResult.Error("--json and --csv: choose one")
             : Problem() is { } problem ? ValidationResult.Error(problem)
             : Top < 1 ? ValidationResult.Error("--top must be at least 1")
@@ -88,8 +74,8 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         };
         var openOptions = settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate, ThresholdsFile = settings.ThresholdsFile };
         var taggerOptions = settings.TaggerOptions with { Engine = settings.Engine == "onnx" ? TaggerEngine.Onnx : TaggerEngine.Torch };
-        using var session = settings.Manifest is { } manifest
-            ? TaggingSession.Open(new ShardedInputs(manifest, settings.AudioRoot, settings.Shard, settings.Parts, settings.FlushFiles, settings.FlushSeconds),
+        using var session = settings.Sharded is { } sharded
+            ? TaggingSession.Open(sharded with { Parts = settings.Parts, FlushFiles = settings.FlushFiles, FlushSeconds = settings.FlushSeconds },
                 settings.Model, openOptions, taggerOptions, settings.TaggramOut, device, decide)
             : TaggingSession.Open(settings.Inputs, settings.Model, openOptions, taggerOptions, settings.TaggramOut, device, decide);
         var files = session.Files;

@@ -12,4 +12,12 @@ public sealed record ShardedInputs(string Manifest, string? AudioRoot = null, st
 {
     public const int DefaultFlushFiles = 200;
     public const double DefaultFlushSeconds = 60;
+
+    /// <summary>Reads the manifest, finds the shard (the option, the scheduler's environment, or the whole manifest) and the manifest paths in it, in order.</summary>
+    internal (Manifest Manifest, Shard Shard, List<string> Mine) Select()
+    {
+        var manifest = Tagging.Manifest.Read(Manifest);
+        var shard = Tagging.Shard.Resolve(Shard, Environment.GetEnvironmentVariable);
+        return (manifest, shard, manifest.Paths.Where(shard.Holds).ToList());
+    }
 }

@@ -49,9 +49,7 @@ public sealed class TaggingSession : IDisposable
     {
         if (inputs.FlushFiles < 1) throw new OptionException(nameof(inputs.FlushFiles), "files per part", inputs.FlushFiles, "must be at least 1");
         if (inputs.FlushSeconds <= 0) throw new OptionException(nameof(inputs.FlushSeconds), "seconds per part", inputs.FlushSeconds, "must be more than 0");
-        var manifest = Manifest.Read(inputs.Manifest);
-        var shard = Tagging.Shard.Resolve(inputs.Shard, Environment.GetEnvironmentVariable);
-        var mine = manifest.Paths.Where(shard.Holds).ToList();
+        var (manifest, shard, mine) = inputs.Select();
         return Open([], (manifest, shard, mine, inputs), modelPath, modelOptions, options, taggram, device, decide);
     }
 

@@ -93,4 +93,22 @@ public sealed class ShardCommandTests : IDisposable
         var expected = single.Run().ToDictionary(r => Path.GetRelativePath(root, r.Path).Replace('\\', '/'), r => r.ClipScores);
         Assert.All(rows, r => Assert.Equal(expected[r.File], r.Scores!));
     }
+
+    [Fact]
+    public void EmbedTakesTheSameShardOfAManifest()
+    {
+        var (manifest, root, paths) = ShardedTaggingTests.Music(scratch.Folder, 8);
+        var output = Path.Combine(scratch.Folder, "shard1.jsonl");
+        var (code, text, error) = CliRunner.Run("embed", "--manifest", manifest, "--audio-root", root, "--shard", "1/2", "--model", checkpoint, "--out", output);
+        Assert.True(code == 0, error);
+        var mine = paths.Where(p => Shard.Of(p, 2) == 1).ToList();
+        Assert.Contains($"shard 1/2 (given): {mine.Count} of the 8 files in {manifest}\n", text);
+        var files = File.ReadLines(output).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("file").GetString()).ToList();
+        Assert.Equal(mine.Select(p => Path.Combine(root, p)), files);
+
+        (code, _, error) = CliRunner.Run("embed", "--manifest", manifest, "--parts", "p", "--model", checkpoint, "--out", output);
+        Assert.Equal(2, code); // parts are tag's
+        (code, _, error) = CliRunner.Run("embed", "x.wav", "--shard", "0/2", "--model", checkpoint, "--out", output);
+        Assert.Equal((2, "samplecnn: --audio-root and --shard go with --manifest FILE\n"), (code, error));
+    }
 }
