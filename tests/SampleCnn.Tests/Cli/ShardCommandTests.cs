@@ -91,7 +91,8 @@ public sealed class ShardCommandTests : IDisposable
         Assert.Equal(paths, rows.Select(r => r.File));
         using var single = TaggingSession.Open([Path.Combine(scratch.Folder, "audio")], checkpoint, new ModelOpenOptions(), new TaggerOptions(), null, CPU);
         var expected = single.Run().ToDictionary(r => Path.GetRelativePath(root, r.Path).Replace('\\', '/'), r => r.ClipScores);
-        Assert.All(rows, r => Assert.Equal(expected[r.File], r.Scores!));
+        // Within float32 rounding: a file's segments share batches with other neighbours in one process than in two.
+        Assert.All(rows, r => Assert.Equal(expected[r.File], r.Scores!, (a, b) => Math.Abs(a - b) <= 1e-6f));
     }
 
     [Fact]

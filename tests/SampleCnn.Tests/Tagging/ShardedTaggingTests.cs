@@ -85,9 +85,9 @@ public sealed class ShardedTaggingTests : IDisposable
         Assert.Equal(mine, rows.Select(r => r.File));
         Assert.All(rows, r => Assert.Equal(PartRow.Ok, r.Status));
 
-        // Scores equal those of tagging the same files directly.
         using var direct = TaggingSession.Open(mine.Select(p => Path.Combine(root, p)).ToList(), checkpoint, new ModelOpenOptions(), new TaggerOptions(), null, CPU);
-        Assert.Equal(direct.Run().Select(r => r.ClipScores), rows.Select(r => r.Scores!));
+        // Within float32 rounding: a file's segments share batches with other neighbours here than when resumed.
+        Assert.All(direct.Run().Zip(rows), p => Assert.Equal(p.First.ClipScores, p.Second.Scores!, (a, b) => Math.Abs(a - b) <= 1e-6f));
     }
 
     [Fact]
