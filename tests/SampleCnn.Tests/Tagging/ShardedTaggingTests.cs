@@ -91,6 +91,25 @@ public sealed class ShardedTaggingTests : IDisposable
     }
 
     [Fact]
+    public void APartIsAlsoWrittenWhenItsTimeIsUpAndAnotherModelsPartsAreRefused()
+    {
+        var (manifest, root, _) = Music(scratch.Folder, 3);
+        var parts = Path.Combine(scratch.Folder, "parts");
+        using (var session = Open(new ShardedInputs(manifest, root, null, parts, FlushFiles: 100, FlushSeconds: 1e-9)))
+        {
+            Assert.Equal(new Shard(0, 1, "no shard given: the whole manifest"), session.Shard!.Shard);
+            Assert.Equal(3, session.Run().Count());
+        }
+        Assert.Equal(3, ShardParts.In(parts).Count); // one per file, none left for the end
+
+        var other = Path.Combine(scratch.Folder, "other");
+        Directory.CreateDirectory(other);
+        TagPart.Write(Path.Combine(other, "part-0-of-1.00000.parquet"), ["x"], [new("a/clip000.wav", PartRow.Ok, null, 1, [0.5f])]);
+        Assert.Contains("are not the model's", Assert.Throws<InvalidDataException>(() => Open(new ShardedInputs(manifest, root, null, other))).Message);
+        Assert.Equal("files per part 0: must be at least 1", Assert.Throws<SampleCnn.Platform.OptionException>(() => Open(new ShardedInputs(manifest, root, null, parts, FlushFiles: 0))).Message);
+    }
+
+    [Fact]
     public void ASecondWriterOfTheSameShardIsRefusedAnotherShardIsNot()
     {
         var (manifest, root, _) = Music(scratch.Folder, 4);
