@@ -80,6 +80,9 @@ internal static class SampleCnnApp
             config.AddCommand<EmbedCommand>("embed")
                 .WithDescription("Turn audio files into a trained model's features (a layer's, pooled over time and segments): Parquet, .npy or JSON lines.")
                 .WithExample("embed", "music/", "--model", "runs/3-9", "--out", "embeddings.parquet");
+            config.AddCommand<MergeCommand>("merge")
+                .WithDescription("Combine the Parquet parts of a sharded tag run into one file; check every manifest entry is there once.")
+                .WithExample("merge", "parts/", "--manifest", "files.txt", "--out", "tags.parquet");
             config.AddCommand<VisualizeCommand>("visualize")
                 .WithDescription("Draw what a trained model's filters respond to (the paper's gradient-ascent spectra).")
                 .WithExample("visualize", "--model", "runs/3-9", "--layers", "1-6", "--out", "pictures");

@@ -14,9 +14,6 @@ internal sealed class EmbedCommand(IAnsiConsole console) : Command<EmbedCommand.
 
     public sealed class Settings : TaggerSettings
     {
-        [CommandArgument(0, "<INPUTS>")] [Description("Audio files, folders (searched recursively) or patterns such as music/*.mp3.")]
-        public string[] Inputs { get; init; } = [];
-
         [CommandOption("-o|--out <FILE>")] [Description("The file to write: .parquet, .npy (its rows described beside it in FILE.rows.jsonl) or .jsonl.")]
         public string Output { get; init; } = "";
 
@@ -38,7 +35,7 @@ internal sealed class EmbedCommand(IAnsiConsole console) : Command<EmbedCommand.
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Model) || string.IsNullOrWhiteSpace(Output) ? ValidationResult.Error("--model and --out FILE are required")
-            : Inputs.Length == 0 ? ValidationResult.Error("give at least one audio file, folder or pattern")
+            : InputsProblem() is { } inputs ? ValidationResult.Error(inputs)
             : Problem() is { } problem ? ValidationResult.Error(problem)
             : Layer != Penultimate && !int.TryParse(Layer, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? ValidationResult.Error($"--layer '{Layer}': expected penultimate or a layer's number")
             : !Enum.TryParse<EmbeddingPool>(Pool, ignoreCase: true, out _) || int.TryParse(Pool, out _) ? ValidationResult.Error($"--pool '{Pool}': expected mean, max or meanmax")
@@ -51,7 +48,9 @@ internal sealed class EmbedCommand(IAnsiConsole console) : Command<EmbedCommand.
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var device = settings.Apply();
-        using var session = EmbeddingSession.Open(settings.Inputs, settings.Model, settings.OpenOptions, settings.Options, settings.TaggerOptions, settings.Output, device);
+        using var session = settings.Sharded is { } sharded
+            ? EmbeddingSession.Open(sharded, settings.Model, settings.OpenOptions, settings.Options, settings.TaggerOptions, settings.Output, device)
+            : EmbeddingSession.Open(settings.Inputs, settings.Model, settings.OpenOptions, settings.Options, settings.TaggerOptions, settings.Output, device);
         using var view = new EmbeddingView(console);
         view.Opened(session);
         foreach (var file in session.Run(cancellationToken)) view.Add(file, settings.PerSegment);

@@ -13,8 +13,15 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
 {
     public sealed class Settings : TaggerSettings
     {
-        [CommandArgument(0, "<INPUTS>")] [Description("Audio files, folders (searched recursively) or patterns such as music/*.mp3.")]
-        public string[] Inputs { get; init; } = [];
+        [CommandOption("--parts <DIR>")]
+        [Description("With --manifest: write the shard's scores as Parquet parts part-I-of-N.NNNNN.parquet in DIR, each written whole; a rerun skips the files they hold. Combine them with merge.")]
+        public string? Parts { get; init; }
+
+        [CommandOption("--flush-files <K>")] [Description("With --parts: write a part after K files...")] [DefaultValue(ShardedInputs.DefaultFlushFiles)]
+        public int FlushFiles { get; init; } = ShardedInputs.DefaultFlushFiles;
+
+        [CommandOption("--flush-seconds <S>")] [Description("... or after S seconds, whichever comes first.")] [DefaultValue(ShardedInputs.DefaultFlushSeconds)]
+        public double FlushSeconds { get; init; } = ShardedInputs.DefaultFlushSeconds;
 
         [CommandOption("-k|--top <K>")] [DefaultValue(5)] public int Top { get; init; } = 5;
         [CommandOption("--threshold <P>")] [Description("Show only tags scoring at least this.")] [DefaultValue(0.0)] public double Threshold { get; init; }
@@ -43,7 +50,8 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model RUN_OR_CHECKPOINT is required")
-            : Inputs.Length == 0 ? ValidationResult.Error("give at least one audio file, folder or pattern")
+            : InputsProblem() is { } inputs ? ValidationResult.Error(inputs)
+            : Manifest is null && Parts is not null ? ValidationResult.Error("--parts goes with --manifest FILE")
             : Json && Csv ? ValidationResult.Error("--json and --csv: choose one")
             : Problem() is { } problem ? ValidationResult.Error(problem)
             : Top < 1 ? ValidationResult.Error("--top must be at least 1")
@@ -64,16 +72,21 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
             "tuned" => TagDecision.Tuned,
             var p => TagDecision.Global(float.Parse(p, CultureInfo.InvariantCulture)),
         };
-        using var session = TaggingSession.Open(settings.Inputs, settings.Model,
-            settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate, ThresholdsFile = settings.ThresholdsFile },
-            settings.TaggerOptions with { Engine = settings.Engine == "onnx" ? TaggerEngine.Onnx : TaggerEngine.Torch }, settings.TaggramOut, device, decide);
+        var openOptions = settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate, ThresholdsFile = settings.ThresholdsFile };
+        var taggerOptions = settings.TaggerOptions with { Engine = settings.Engine == "onnx" ? TaggerEngine.Onnx : TaggerEngine.Torch };
+        using var session = settings.Sharded is { } sharded
+            ? TaggingSession.Open(sharded with { Parts = settings.Parts, FlushFiles = settings.FlushFiles, FlushSeconds = settings.FlushSeconds },
+                settings.Model, openOptions, taggerOptions, settings.TaggramOut, device, decide)
+            : TaggingSession.Open(settings.Inputs, settings.Model, openOptions, taggerOptions, settings.TaggramOut, device, decide);
         var files = session.Files;
         bool machine = settings.Json || settings.Csv;
+        bool toParts = session.Shard?.Parts is not null; // the parts hold the scores: the console shows progress, not each file
         var stdout = console.Profile.Out.Writer;
         if (settings.Csv) stdout.WriteLine(FileTagsFormat.CsvHeader(session.Tags, decided: session.Thresholds is not null));
         else if (!machine) // not in the machine formats: stdout stays one record per line
         {
             console.WriteLine(session.Model.Description);
+            if (session.Shard is { } shard) TagView.RenderShard(console, shard);
             if (session.Thresholds is { } thresholds) TagView.RenderDecision(console, thresholds, session.Tuned);
         }
 
@@ -85,10 +98,10 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
             if (result.Recovered is not null) recovered.Add(result);
             if (settings.Json) stdout.WriteLine(FileTagsFormat.JsonLine(result));
             else if (settings.Csv) stdout.WriteLine(FileTagsFormat.CsvRow(result));
-            else if (!result.Failed) TagView.Render(console, result, settings.Top, (float)settings.Threshold);
+            else if (!result.Failed && !toParts) TagView.Render(console, result, settings.Top, (float)settings.Threshold);
         }
 
-        if (machine || files.Count == 1)
+        if (machine || files.Count <= 1)
             foreach (var result in session.Run(cancellationToken)) Show(result);
         else
             console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -103,6 +116,7 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
                     }
                 });
 
+        if (!machine && session.Shard is { } work) TagView.RenderShardDone(console, work, files.Count);
         if (!machine) TagView.RenderProblems(console, files.Count, recovered, failed); // machine records already carry each file's error and recovery
         return failed.Count == 0 ? 0 : SampleCnnApp.Failure;
     }

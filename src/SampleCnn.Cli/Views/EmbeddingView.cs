@@ -19,6 +19,7 @@ sealed class EmbeddingView(IAnsiConsole console) : IDisposable
     {
         console.WriteLine(session.Model.Description);
         console.WriteLine(session.Description);
+        if (session.Shard is { } shard) TagView.RenderShard(console, shard);
         files = session.Files.Count;
         clock.Restart();
         task = display.AddTask("embedding", Math.Max(1, files));

@@ -53,4 +53,18 @@ internal static class TagView
     /// <summary>The files tagged from what could be decoded of them, and those that could not be tagged, with why.</summary>
     public static void RenderProblems(IAnsiConsole console, int fileCount, IReadOnlyList<FileTags> recovered, IReadOnlyList<FileTags> failed) =>
         FileProblemsView.Render(console, fileCount, "tagged", [.. recovered.Select(f => (f.Path, f.Recovered!))], [.. failed.Select(f => (f.Path, f.Error!))]);
+
+    /// <summary>Which shard, from where, and how much of it is left.</summary>
+    public static void RenderShard(IAnsiConsole console, ShardWork work)
+    {
+        console.WriteLine($"shard {work.Shard} ({work.Shard.Source}): {work.ShardFiles} of the {work.ManifestFiles} files in {work.Manifest}"
+            + (work.RepeatedInManifest > 0 ? $" ({work.RepeatedInManifest} repeated lines ignored)" : ""));
+        if (work.Parts is { } parts) console.WriteLine($"parts in {parts}: {work.AlreadyDone} files already done, {work.ToTag} to tag");
+    }
+
+    /// <summary>After a sharded run: how much of the shard its parts hold now.</summary>
+    public static void RenderShardDone(IAnsiConsole console, ShardWork work, int tagged)
+    {
+        if (work.Parts is { } parts) console.WriteLine($"parts in {parts} hold {work.AlreadyDone + tagged} of the shard's {work.ShardFiles} files");
+    }
 }

@@ -15,10 +15,11 @@ internal sealed class WriterLock : IDisposable
 
     /// <summary>Takes the folder's lock, creating the folder if needed; throws if another process holds it.</summary>
     /// <param name="what">What the folder is, for the message ("store", "run folder").</param>
-    public static WriterLock Acquire(string folder, string what)
+    /// <param name="fileName">The lock's file: another name lets several writers share a folder, each on its own files.</param>
+    public static WriterLock Acquire(string folder, string what, string fileName = FileName)
     {
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, FileName);
+        var path = Path.Combine(folder, fileName);
         try
         {
             return new WriterLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));

@@ -18,9 +18,10 @@ public sealed class EmbeddingSession : IDisposable
     readonly LayerFeatures features;
     readonly EmbeddingOptions options;
 
-    EmbeddingSession(IReadOnlyList<string> files, TrainedModel model, Tagger tagger, LayerFeatures features, EmbeddingOptions options, string output)
+    EmbeddingSession(IReadOnlyList<string> files, TrainedModel model, Tagger tagger, LayerFeatures features, EmbeddingOptions options, string output, ShardWork? shard)
     {
         Files = files;
+        Shard = shard;
         this.model = model;
         this.tagger = tagger;
         this.features = features;
@@ -31,11 +32,27 @@ public sealed class EmbeddingSession : IDisposable
     /// <param name="inputs">Files, folders (searched recursively) and patterns such as music/*.mp3.</param>
     /// <param name="output">The file to write: .parquet, .npy (with OUT.npy.rows.jsonl) or .jsonl.</param>
     public static EmbeddingSession Open(IReadOnlyList<string> inputs, string modelPath, ModelOpenOptions modelOptions, EmbeddingOptions options, TaggerOptions taggerOptions,
+        string output, Device device) =>
+        Open(AudioInputs.Expand(inputs), null, modelPath, modelOptions, options, taggerOptions, output, device);
+
+    /// <summary>
+    /// A batch job's shard of a manifest (<see cref="Tagging.Shard"/>), written to its own <paramref name="output"/> (one
+    /// file per worker, replaced whole at the end; parts that resume are <see cref="TaggingSession"/>'s).
+    /// </summary>
+    public static EmbeddingSession Open(ShardedInputs inputs, string modelPath, ModelOpenOptions modelOptions, EmbeddingOptions options, TaggerOptions taggerOptions,
         string output, Device device)
+    {
+        if (inputs.Parts is not null) throw new OptionException(nameof(inputs.Parts), "parts", inputs.Parts, "embeddings are written to one file per shard; parts are for tags");
+        var (manifest, shard, mine) = inputs.Select();
+        return Open(mine.Select(p => Manifest.Locate(p, inputs.AudioRoot)).ToList(),
+            new ShardWork(shard, manifest.File, manifest.Paths.Count, manifest.Repeated, mine.Count, 0, null), modelPath, modelOptions, options, taggerOptions, output, device);
+    }
+
+    static EmbeddingSession Open(IReadOnlyList<string> files, ShardWork? shard, string modelPath, ModelOpenOptions modelOptions, EmbeddingOptions options,
+        TaggerOptions taggerOptions, string output, Device device)
     {
         EmbeddingWriter.CheckPath(output);
         if (options.RowGroupRows < 1) throw new OptionException(nameof(EmbeddingOptions.RowGroupRows), "rows per Parquet row group", options.RowGroupRows, "must be at least 1");
-        var files = AudioInputs.Expand(inputs);
         var model = TrainedModel.OpenCnn(modelPath, modelOptions, device, "used for embeddings");
         try
         {
@@ -43,7 +60,7 @@ public sealed class EmbeddingSession : IDisposable
             var features = new LayerFeatures(cnn, options.Layer, options.Pool);
             cnn.FoldBatchNorm();
             var tagger = new Tagger(features, model.Info.SegmentSamples, model.Info.SampleRate, features.Width, device, taggerOptions);
-            return new EmbeddingSession(files, model, tagger, features, options, output);
+            return new EmbeddingSession(files, model, tagger, features, options, output, shard);
         }
         catch
         {
@@ -57,6 +74,9 @@ public sealed class EmbeddingSession : IDisposable
 
     /// <summary>The files to embed, each once, in order.</summary>
     public IReadOnlyList<string> Files { get; }
+
+    /// <summary>What a sharded session found; null otherwise.</summary>
+    public ShardWork? Shard { get; }
 
     /// <summary>The file written.</summary>
     public string Output { get; }
