@@ -17,6 +17,9 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [Description("With --manifest: write the shard's scores as Parquet parts part-I-of-N.NNNNN.parquet in DIR, each written whole; a rerun skips the files they hold. Combine them with merge.")]
         public string? Parts { get; init; }
 
+        [CommandOption("--embedding")] [Description("With --parts: each row also holds the file's embedding (the 512-wide vector the dense layer reads, mean over segments; as embed's default), from the same pass.")]
+        public bool Embedding { get; init; }
+
         [CommandOption("--flush-files <K>")] [Description("With --parts: write a part after K files...")] [DefaultValue(ShardedInputs.DefaultFlushFiles)]
         public int FlushFiles { get; init; } = ShardedInputs.DefaultFlushFiles;
 
@@ -52,6 +55,7 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
             string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model RUN_OR_CHECKPOINT is required")
             : InputsProblem() is { } inputs ? ValidationResult.Error(inputs)
             : Manifest is null && Parts is not null ? ValidationResult.Error("--parts goes with --manifest FILE")
+            : Embedding && Parts is null ? ValidationResult.Error("--embedding goes with --parts DIR")
             : Json && Csv ? ValidationResult.Error("--json and --csv: choose one")
             : Problem() is { } problem ? ValidationResult.Error(problem)
             : Top < 1 ? ValidationResult.Error("--top must be at least 1")
@@ -73,7 +77,7 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
             var p => TagDecision.Global(float.Parse(p, CultureInfo.InvariantCulture)),
         };
         var openOptions = settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate, ThresholdsFile = settings.ThresholdsFile };
-        var taggerOptions = settings.TaggerOptions with { Engine = settings.Engine == "onnx" ? TaggerEngine.Onnx : TaggerEngine.Torch };
+        var taggerOptions = settings.TaggerOptions with { Engine = settings.Engine == "onnx" ? TaggerEngine.Onnx : TaggerEngine.Torch, Embedding = settings.Embedding };
         using var session = settings.Sharded is { } sharded
             ? TaggingSession.Open(sharded with { Parts = settings.Parts, FlushFiles = settings.FlushFiles, FlushSeconds = settings.FlushSeconds },
                 settings.Model, openOptions, taggerOptions, settings.TaggramOut, device, decide)

@@ -12,6 +12,9 @@ public sealed record FileTags(string Path, IReadOnlyList<string> Tags, float[] C
 {
     public bool Failed => Error is not null;
 
+    /// <summary>The mean over the segments of the 512-wide vector the dense layer reads, when asked for (<see cref="TaggerOptions.Embedding"/>); else null.</summary>
+    public float[]? Embedding { get; init; }
+
     /// <summary>Each tag's threshold, in the order of <see cref="Tags"/>, when decisions were asked for; else null.</summary>
     public IReadOnlyList<float>? Thresholds { get; init; }
 

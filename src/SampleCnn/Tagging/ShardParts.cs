@@ -16,6 +16,7 @@ internal sealed partial class ShardParts : IDisposable
     readonly string folder;
     readonly Shard shard;
     readonly IReadOnlyList<string> tags;
+    readonly int embedding;
     readonly int flushFiles;
     readonly TimeSpan flushInterval;
     readonly WriterLock writerLock;
@@ -23,14 +24,15 @@ internal sealed partial class ShardParts : IDisposable
     readonly Stopwatch sinceFlush = Stopwatch.StartNew();
     int next;
 
-    ShardParts(string folder, Shard shard, IReadOnlyList<string> tags, int flushFiles, TimeSpan flushInterval, WriterLock writerLock, HashSet<string> done, int next)
+    ShardParts(string folder, Shard shard, IReadOnlyList<string> tags, int embedding, int flushFiles, TimeSpan flushInterval, WriterLock writerLock, HashSet<string> done, int next)
     {
-        (this.folder, this.shard, this.tags, this.flushFiles, this.flushInterval, this.writerLock, Done, this.next) =
-            (folder, shard, tags, flushFiles, flushInterval, writerLock, done, next);
+        (this.folder, this.shard, this.tags, this.embedding, this.flushFiles, this.flushInterval, this.writerLock, Done, this.next) =
+            (folder, shard, tags, embedding, flushFiles, flushInterval, writerLock, done, next);
     }
 
     /// <summary>Takes the shard's lock in <paramref name="folder"/>, deletes the temporary files a kill left, and reads which files its parts hold.</summary>
-    public static ShardParts Open(string folder, Shard shard, IReadOnlyList<string> tags, int flushFiles, TimeSpan flushInterval)
+    /// <param name="embedding">The width of the embedding each row carries, or 0 for none.</param>
+    public static ShardParts Open(string folder, Shard shard, IReadOnlyList<string> tags, int embedding, int flushFiles, TimeSpan flushInterval)
     {
         var name = $"part-{shard.Index}-of-{shard.Count}";
         var writerLock = WriterLock.Acquire(folder, $"shard {shard}'s parts", $".{name}.lock");
@@ -43,13 +45,15 @@ internal sealed partial class ShardParts : IDisposable
             {
                 var match = PartName().Match(Path.GetFileName(part));
                 if (!match.Success || match.Groups[1].Value != name) continue;
-                var (partTags, rows) = TagPart.Read(part);
+                var (partTags, rows, partEmbedding) = TagPart.Read(part);
                 if (!partTags.SequenceEqual(tags))
                     throw new InvalidDataException($"{part}: its tags ({string.Join(", ", partTags)}) are not the model's; write another model's parts to another folder");
+                if (partEmbedding != embedding)
+                    throw new InvalidDataException($"{part}: {(partEmbedding == 0 ? "holds no embeddings" : "holds embeddings")}, and this run {(embedding == 0 ? "writes none" : "writes them")}; keep to one or use another folder");
                 done.UnionWith(rows.Select(r => r.File));
                 next = Math.Max(next, int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) + 1);
             }
-            return new ShardParts(folder, shard, tags, flushFiles, flushInterval, writerLock, done, next);
+            return new ShardParts(folder, shard, tags, embedding, flushFiles, flushInterval, writerLock, done, next);
         }
         catch
         {
@@ -76,7 +80,7 @@ internal sealed partial class ShardParts : IDisposable
     {
         sinceFlush.Restart();
         if (buffered.Count == 0) return;
-        TagPart.Write(Path.Combine(folder, $"part-{shard.Index}-of-{shard.Count}.{next:D5}.parquet"), tags, buffered);
+        TagPart.Write(Path.Combine(folder, $"part-{shard.Index}-of-{shard.Count}.{next:D5}.parquet"), tags, buffered, embedding);
         next++;
         buffered.Clear();
     }

@@ -26,8 +26,10 @@ internal sealed class Tagger : IDisposable
 
     /// <param name="model">A trained model; it is switched to eval mode and folded (libtorch), or written to ONNX Runtime.</param>
     public Tagger(TaggingCnn model, IReadOnlyList<string> tags, Device device, TaggerOptions? options = null)
-        : this(Prepare(model, options ?? new TaggerOptions()), (int)model.Spec.InputSamples, model.Spec.SampleRate, tags, device, options)
+        : this(Prepare(model, options ?? new TaggerOptions()), (int)model.Spec.InputSamples, model.Spec.SampleRate,
+            tags.Count + (options?.Embedding == true ? ScoresAndEmbedding.Width : 0), device, options)
     {
+        this.tags = tags;
         if (network is OnnxRuntimeNetwork ours) owned = ours;
     }
 
@@ -51,6 +53,9 @@ internal sealed class Tagger : IDisposable
         if (this.options.BatchSize < 1) throw new OptionException(nameof(TaggerOptions.BatchSize), "batch size", this.options.BatchSize, "must be at least 1");
         if (this.options.Engine == TaggerEngine.Onnx && network is not OnnxRuntimeNetwork)
             throw new OptionException(nameof(TaggerOptions.Engine), "engine", "onnx", "ONNX Runtime runs the tag scores of a SampleCnn network (a run, checkpoint or state_dict); this runs on libtorch");
+        if (this.options.Embedding && network is not ScoresAndEmbedding)
+            throw new OptionException(nameof(TaggerOptions.Embedding), "embedding", null,
+                this.options.Engine == TaggerEngine.Onnx ? "comes from libtorch's network; ONNX Runtime's graph gives the scores only" : "needs a SampleCnn network (a run, checkpoint or state_dict)");
         if (this.options.Engine == TaggerEngine.Onnx && this.options.BFloat16)
             throw new OptionException(nameof(TaggerOptions.Engine), "engine", "onnx", "ONNX Runtime runs fp32 here: bf16 precision is libtorch's");
         if (network is nn.Module module)
@@ -64,6 +69,11 @@ internal sealed class Tagger : IDisposable
     static nn.IModule<Tensor, Tensor> Prepare(TaggingCnn model, TaggerOptions options)
     {
         if (options.Engine == TaggerEngine.Onnx) return new OnnxRuntimeNetwork(model, get_num_threads());
+        if (options.Embedding)
+        {
+            model.FoldBatchNorm();
+            return new ScoresAndEmbedding(model);
+        }
         model.FoldBatchNorm();
         return model;
     }
@@ -92,7 +102,20 @@ internal sealed class Tagger : IDisposable
     public IEnumerable<FileTags> Tag(IReadOnlyList<string> files, CancellationToken cancel = default)
     {
         var names = tags ?? throw new InvalidOperationException("this tagger was built for features, not tags");
-        return Run(files, cancel).Select(o => new FileTags(o.Path, names, o.Mean(), o.Values, o.Segments, o.SegmentSeconds, o.HopSeconds, o.Padded, o.Error, o.Recovered));
+        return Run(files, cancel).Select(o => o.Width == names.Count
+            ? new FileTags(o.Path, names, o.Mean(), o.Values, o.Segments, o.SegmentSeconds, o.HopSeconds, o.Padded, o.Error, o.Recovered)
+            : WithEmbedding(o, names));
+    }
+
+    /// <summary>Each segment's row is its scores then its embedding: the file's tags, and the embedding's mean over the segments.</summary>
+    static FileTags WithEmbedding(SegmentOutputs o, IReadOnlyList<string> names)
+    {
+        int t = names.Count;
+        var scores = new float[o.Failed ? 0 : o.Segments * t];
+        for (int s = 0; s < o.Segments && !o.Failed; s++) o.Values.AsSpan(s * o.Width, t).CopyTo(scores.AsSpan(s * t));
+        var mean = o.Mean();
+        return new FileTags(o.Path, names, o.Failed ? [] : mean[..t], scores, o.Segments, o.SegmentSeconds, o.HopSeconds, o.Padded, o.Error, o.Recovered)
+            { Embedding = o.Failed ? null : mean[t..] };
     }
 
     /// <summary>Each file's per-segment outputs, in the order of the files, each as soon as its last segment has been through the network.</summary>

@@ -6,8 +6,9 @@ namespace SampleCnn.Tagging;
 /// <param name="BFloat16">Run the network in bfloat16 (faster on CPUs with AVX-512 BF16; scores differ by ~1e-2).</param>
 /// <param name="Engine">What runs a SampleCnn network: libtorch or ONNX Runtime (fp32 only).</param>
 /// <param name="DecodeThreads">Files decoded at once; null: one, plus one per core the network's threads leave free.</param>
+/// <param name="Embedding">Also each file's embedding (<see cref="FileTags.Embedding"/>), from the same pass.</param>
 public sealed record TaggerOptions(int? SegmentsPerFile = null, int BatchSize = TaggerOptions.DefaultBatchSize, bool BFloat16 = false,
-    TaggerEngine Engine = TaggerEngine.Torch, int? DecodeThreads = null)
+    TaggerEngine Engine = TaggerEngine.Torch, int? DecodeThreads = null, bool Embedding = false)
 {
     public const int DefaultBatchSize = 32;
 

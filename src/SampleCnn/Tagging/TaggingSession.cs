@@ -64,7 +64,7 @@ public sealed class TaggingSession : IDisposable
             List<string>? todo = null;
             if (sharded is var (manifest, shard, mine, inputs))
             {
-                parts = inputs.Parts is { } folder ? ShardParts.Open(folder, shard, model.Tags, inputs.FlushFiles, TimeSpan.FromSeconds(inputs.FlushSeconds)) : null;
+                parts = inputs.Parts is { } folder ? ShardParts.Open(folder, shard, model.Tags, options.Embedding ? ScoresAndEmbedding.Width : 0, inputs.FlushFiles, TimeSpan.FromSeconds(inputs.FlushSeconds)) : null;
                 todo = mine.Where(p => parts?.Done.Contains(p) != true).ToList();
                 files = todo.Select(p => Manifest.Locate(p, inputs.AudioRoot)).ToList();
                 work = new ShardWork(shard, manifest.File, manifest.Paths.Count, manifest.Repeated, mine.Count, mine.Count - todo.Count, inputs.Parts);

@@ -65,6 +65,12 @@ public sealed class ShardCommandTests : IDisposable
         Assert.Equal((2, "samplecnn: INPUTS and --manifest: choose one\n"), (code, error));
         (code, _, error) = CliRunner.Run(Tag(manifest, root, parts, "--shard", "2/2"));
         Assert.Equal((2, "samplecnn: --shard 2/2: the index counts from 0, so it must be below 2 (given)\n"), (code, error));
+        (code, _, error) = CliRunner.Run("tag", "--manifest", manifest, "--audio-root", root, "--model", checkpoint, "--embedding");
+        Assert.Equal((2, "samplecnn: --embedding goes with --parts DIR\n"), (code, error));
+        var embedded = Path.Combine(scratch.Folder, "embedded");
+        (code, _, error) = CliRunner.Run(Tag(manifest, root, embedded, "--embedding"));
+        Assert.True(code == 1, error); // the manifest's not/there.wav fails; the others carry their embedding
+        Assert.Equal(512, SampleCnn.Tagging.TagPart.Read(SampleCnn.Tagging.ShardParts.In(embedded).First()).Embedding);
     }
 
     [Fact]

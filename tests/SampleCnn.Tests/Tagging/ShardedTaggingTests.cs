@@ -91,6 +91,51 @@ public sealed class ShardedTaggingTests : IDisposable
     }
 
     [Fact]
+    public void PartsCarryEachFilesEmbeddingAsEmbedComputesItAndMergeKeepsIt()
+    {
+        var (manifest, root, paths) = Music(scratch.Folder, 4);
+        File.WriteAllText(Path.Combine(root, paths[2]), "not audio");
+        var parts = Path.Combine(scratch.Folder, "parts");
+        var withEmbedding = new TaggerOptions(Embedding: true);
+        using (var session = TaggingSession.Open(new ShardedInputs(manifest, root, null, parts), checkpoint, new ModelOpenOptions(), withEmbedding, null, CPU))
+            Assert.Equal(4, session.Run().Count());
+
+        // The same scores as without the embedding, and the embedding embed writes (its default: the penultimate, mean).
+        var (_, rows, width) = TagPart.Read(ShardParts.In(parts).Single());
+        Assert.Equal(512, width);
+        using var plain = TaggingSession.Open(paths.Select(p => Path.Combine(root, p)).ToList(), checkpoint, new ModelOpenOptions(), new TaggerOptions(), null, CPU);
+        var jsonl = Path.Combine(scratch.Folder, "e.jsonl");
+        using (var embed = EmbeddingSession.Open(paths.Select(p => Path.Combine(root, p)).ToList(), checkpoint, new ModelOpenOptions(), new EmbeddingOptions(), new TaggerOptions(), jsonl, CPU))
+            embed.Run().ToList();
+        var embedded = File.ReadAllLines(jsonl).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .ToDictionary(e => e.GetProperty("file").GetString()!, e => e.GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray());
+        foreach (var (row, tagged) in rows.Zip(plain.Run()))
+        {
+            if (tagged.Failed)
+            {
+                Assert.Equal((PartRow.Failed, null), (row.Status, row.Embedding));
+                continue;
+            }
+            Assert.Equal(tagged.ClipScores, row.Scores!, (a, b) => Math.Abs(a - b) <= 1e-6f);
+            Assert.Equal(embedded[tagged.Path], row.Embedding!, (a, b) => Math.Abs(a - b) <= 1e-5f);
+        }
+
+        var csv = Path.Combine(scratch.Folder, "all.csv");
+        var parquet = Path.Combine(scratch.Folder, "all.parquet");
+        PartsMerge.Run([parts], manifest, csv);
+        PartsMerge.Run([parts], manifest, parquet);
+        Assert.EndsWith(",embedding", File.ReadLines(csv).First());
+        Assert.Equal(512, File.ReadLines(csv).Skip(1).First().Split(',')[^1].Split(' ').Length);
+        Assert.Equal(rows.Select(r => r.Embedding?.Sum()), TagPart.Read(parquet).Rows.Select(r => r.Embedding?.Sum()));
+
+        // A rerun into the same folder must keep to embeddings; and they come only from our own network on libtorch.
+        var mixed = Assert.Throws<InvalidDataException>(() => TaggingSession.Open(new ShardedInputs(manifest, root, null, parts), checkpoint, new ModelOpenOptions(), new TaggerOptions(), null, CPU));
+        Assert.Contains("holds embeddings, and this run writes none", mixed.Message);
+        var onnx = Assert.ThrowsAny<ArgumentException>(() => TaggingSession.Open(paths.Take(1).Select(p => Path.Combine(root, p)).ToList(), checkpoint, new ModelOpenOptions(), withEmbedding with { Engine = TaggerEngine.Onnx }, null, CPU));
+        Assert.Contains("ONNX Runtime's graph gives the scores only", onnx.Message);
+    }
+
+    [Fact]
     public void APartIsAlsoWrittenWhenItsTimeIsUpAndAnotherModelsPartsAreRefused()
     {
         var (manifest, root, _) = Music(scratch.Folder, 3);
@@ -144,7 +189,7 @@ public sealed class ShardedTaggingTests : IDisposable
 
         var parquet = Path.Combine(scratch.Folder, "all.parquet");
         Assert.True(PartsMerge.Run([Path.Combine(parts, "part-1-of-2.00000.parquet")], scratch.Write("m2.txt", "a.wav\n"u8.ToArray()), parquet).Complete);
-        var (readTags, rows) = TagPart.Read(parquet);
+        var (readTags, rows, _) = TagPart.Read(parquet);
         Assert.Equal(tags, readTags);
         Assert.Equal([("a.wav", 2, 1f)], rows.Select(r => (r.File, r.Segments, r.Scores![1])));
     }

@@ -1,0 +1,20 @@
+using SampleCnn.Models;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Tagging;
+
+/// <summary>
+/// A network's tag scores and its embedding from one pass: [batch, tags + 512], the sigmoid scores, then the 512-wide
+/// vector the dense output layer reads (<see cref="TaggingCnn.Penultimate"/>), for `tag --parts --embedding`.
+/// </summary>
+internal sealed class ScoresAndEmbedding(TaggingCnn cnn) : nn.Module<Tensor, Tensor>(nameof(ScoresAndEmbedding))
+{
+    public const int Width = ClassifierHead.Width;
+
+    public override Tensor forward(Tensor waveform)
+    {
+        using var scope = NewDisposeScope();
+        var penultimate = cnn.Penultimate(waveform);
+        return cat([cnn.LogitsFrom(penultimate, beforeHidden: false).sigmoid(), penultimate], 1).MoveToOuterDisposeScope();
+    }
+}
