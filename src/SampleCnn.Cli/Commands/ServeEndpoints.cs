@@ -39,7 +39,8 @@ internal static class ServeEndpoints
         {
             var file = Path.Combine(folder, "upload");
             Stream body = request.Body;
-            if (request.HasFormContentType)
+            // only a multipart form carries a file; curl --data-binary labels a raw body as a urlencoded form
+            if (request.HasFormContentType && request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             {
                 var form = await request.ReadFormAsync(context.RequestAborted);
                 if (form.Files.Count == 0) return Error(StatusCodes.Status400BadRequest, "the form holds no file: send the audio as a file field, or as the raw body");

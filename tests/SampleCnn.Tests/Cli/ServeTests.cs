@@ -77,7 +77,9 @@ public class ServeTests
     {
         await using var server = new Server();
         var before = Uploads();
-        var response = await server.Client.PostAsync("/v1/tag", Audio());
+        var body = Audio();
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded"); // as curl --data-binary sends it
+        var response = await server.Client.PostAsync("/v1/tag", body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = await Json(response);
         var scores = json.GetProperty("scores").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetSingle());
