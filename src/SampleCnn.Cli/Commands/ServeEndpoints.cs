@@ -58,7 +58,8 @@ internal static class ServeEndpoints
                 context.Response.Headers.RetryAfter = RetryAfterSeconds;
                 return Error(StatusCodes.Status503ServiceUnavailable, $"busy: {service.Queue} requests already wait for the model; try again shortly");
             }
-            if (tags.Failed) return Error(StatusCodes.Status400BadRequest, $"the upload is not audio this can read: {tags.Error}");
+            // the private folder's name stays private
+            if (tags.Failed) return Error(StatusCodes.Status400BadRequest, $"the upload is not audio this can read: {tags.Error!.Replace(file, "upload")}");
             return Results.Json(new
             {
                 model = service.Model.Path,
