@@ -162,14 +162,19 @@ public class ServeTests
     }
 
     [Fact]
-    public async Task AWaitingRequestIsServedWhenTheModelIsFree()
+    public async Task AWaitingRequestsUploadSitsInAnOwnerOnlyFolderAndIsServedWhenTheModelIsFree()
     {
         await using var server = new Server(queue: 1);
         await server.Service.Gate.WaitAsync();
+        var before = Uploads();
         var waiting = server.Client.PostAsync("/v1/tag", Audio());
         await Task.Delay(200);
         Assert.False(waiting.IsCompleted);
+        var upload = Assert.Single(Uploads().Except(before)); // written while it waits, readable by its owner only
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(upload));
         server.Service.Gate.Release();
         Assert.Equal(HttpStatusCode.OK, (await waiting).StatusCode);
+        Assert.False(Directory.Exists(upload));
     }
 }
