@@ -80,6 +80,9 @@ internal static class SampleCnnApp
             config.AddCommand<EmbedCommand>("embed")
                 .WithDescription("Turn audio files into a trained model's features (a layer's, pooled over time and segments): Parquet, .npy or JSON lines.")
                 .WithExample("embed", "music/", "--model", "runs/3-9", "--out", "embeddings.parquet");
+            config.AddCommand<ServeCommand>("serve")
+                .WithDescription("Tag uploaded audio over HTTP: /v1/tag, /v1/model, /healthz; one model, requests take turns.")
+                .WithExample("serve", "--model", "runs/3-9", "--urls", "http://127.0.0.1:8080");
             config.AddCommand<MergeCommand>("merge")
                 .WithDescription("Combine the Parquet parts of a sharded tag run into one file; check every manifest entry is there once.")
                 .WithExample("merge", "parts/", "--manifest", "files.txt", "--out", "tags.parquet");

@@ -74,9 +74,7 @@ public sealed class TaggingSession : IDisposable
                     $"no thresholds were tuned for {model.Info.Path} (none at {model.ThresholdsFile}); run evaluate on it first (it tunes them on a store's validation split), or give a thresholds file or one threshold")
                 : null;
             var thresholds = decide?.Threshold is { } global ? Enumerable.Repeat(global, model.Tags.Count).ToArray() : tuned?.For(model.Tags, model.ThresholdsFile);
-            var tagger = model.Cnn is { } cnn
-                ? new Tagger(cnn, model.Tags, device, options)
-                : new Tagger(model.Network, model.Info.SegmentSamples, model.Info.SampleRate, model.Tags, device, options);
+            var tagger = TaggerFor(model, device, options);
             return new TaggingSession(files, model, tagger, taggram, thresholds, tuned, work, todo, parts);
         }
         catch
@@ -86,6 +84,12 @@ public sealed class TaggingSession : IDisposable
             throw;
         }
     }
+
+    /// <summary>A tagger running an opened model: our network (folded, or on ONNX Runtime) or any other module (TorchScript).</summary>
+    internal static Tagger TaggerFor(TrainedModel model, Device device, TaggerOptions options) =>
+        model.Cnn is { } cnn
+            ? new Tagger(cnn, model.Tags, device, options)
+            : new Tagger(model.Network, model.Info.SegmentSamples, model.Info.SampleRate, model.Tags, device, options);
 
     /// <summary>The model tagging, for a front end to say what it opened.</summary>
     public ModelInfo Model => model.Info;
