@@ -54,18 +54,9 @@ internal sealed class ParquetEmbeddingWriter : EmbeddingWriter
                 Wait(group.WriteAsync<double>(end, buffered.Select(r => r.End).ToArray()));
             }
             else Wait(group.WriteAsync<int>(segments, buffered.Select(r => r.Segments).ToArray()));
-            // The list's values in one column: repetition level 0 starts a row's list, 1 continues it; every value is
-            // defined at the deepest level (a list that is present, an element that is present).
             var values = new float[buffered.Count * width];
-            var repetition = new int[values.Length];
-            for (int r = 0; r < buffered.Count; r++)
-            {
-                buffered[r].Vector.Span.CopyTo(values.AsSpan(r * width));
-                repetition.AsSpan(r * width + 1, width - 1).Fill(1);
-            }
-            var definition = new int[values.Length];
-            Array.Fill(definition, element.MaxDefinitionLevel);
-            Wait(group.WriteAllPartsAsync<float>(element, values, definition, repetition, default));
+            for (int r = 0; r < buffered.Count; r++) buffered[r].Vector.Span.CopyTo(values.AsSpan(r * width));
+            Wait(FloatLists.Write(group, element, values, width));
             group.CompleteValidate();
         }
         buffered.Clear();

@@ -49,20 +49,13 @@ internal static class TagPart
         });
     }
 
-    // Every list is present and full (repetition level 0 starts a row's list, 1 continues it), as embed's Parquet writes.
     static void WriteEmbeddings(ParquetRowGroupWriter group, PartRow[] chunk, int width)
     {
         var values = new float[chunk.Length * width];
-        var repetition = new int[values.Length];
         for (int r = 0; r < chunk.Length; r++)
-        {
             if (chunk[r].Embedding is { } e) e.CopyTo(values.AsSpan(r * width));
-            else values.AsSpan(r * width, width).Fill(float.NaN);
-            repetition.AsSpan(r * width + 1, width - 1).Fill(1);
-        }
-        var definition = new int[values.Length];
-        Array.Fill(definition, Element.MaxDefinitionLevel);
-        Wait(group.WriteAllPartsAsync<float>(Element, values, definition, repetition, default));
+            else values.AsSpan(r * width, width).Fill(float.NaN); // every list full: a failed file's is NaNs
+        Wait(FloatLists.Write(group, Element, values, width));
     }
 
     /// <summary>A part's tags (its score columns), its rows, and its embedding's width (0 without one).</summary>
