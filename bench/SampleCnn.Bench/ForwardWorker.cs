@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using SampleCnn.Inference;
 using SampleCnn.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,12 +9,14 @@ namespace SampleCnn.Bench;
 
 /// <summary>
 /// Times our eager fp32 forward pass, or one training step (SGD Nesterov, BCE on logits), on the fixed
-/// input, the way reference.py times PyTorch's.
+/// input, the way reference.py times PyTorch's; or the same weights run by ONNX Runtime as `tag --engine onnx` runs
+/// them (<see cref="OnnxRuntimeNetwork"/>).
 /// </summary>
 static class ForwardWorker
 {
     /// <param name="fold">Inference the way `tag` runs it: BatchNorm folded, inference mode.</param>
-    public static void Run(string model, string inputPath, int batch, int tags, int warmup, int iterations, bool trainStep, bool fold = false, bool bf16 = false)
+    public static void Run(string model, string inputPath, int batch, int tags, int warmup, int iterations, bool trainStep, bool fold = false, bool bf16 = false,
+        bool onnx = false)
     {
         manual_seed(0);
         var spec = ModelSpec.Parse(model);
@@ -30,6 +33,7 @@ static class ForwardWorker
         if (fold) net.FoldBatchNorm();
         var input = bf16 ? x.to(ScalarType.BFloat16) : x;
         if (bf16) net.to(ScalarType.BFloat16);
+        using var onnxNetwork = onnx ? new OnnxRuntimeNetwork(net, get_num_threads()) : null;
 
         var times = new List<double>();
         double checksum = 0;
@@ -46,6 +50,8 @@ static class ForwardWorker
                     optimizer.step();
                     checksum = loss.item<float>();
                 }
+                else if (onnxNetwork is not null)
+                    checksum = onnxNetwork.forward(x).sum().item<float>();
                 else if (fold)
                     using (inference_mode()) checksum = net.forward(input).to(ScalarType.Float32).sum().item<float>();
                 else
@@ -54,7 +60,8 @@ static class ForwardWorker
             var elapsed = clock.Elapsed.TotalMilliseconds;
             if (i >= warmup) times.Add(elapsed);
         }
-        var run = new Run(times.ToArray(), PeakRss.Megabytes(), $"TorchSharp {typeof(torch).Assembly.GetName().Version}", get_num_threads(), checksum);
+        var runtime = onnx ? $"ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}" : $"TorchSharp {typeof(torch).Assembly.GetName().Version}";
+        var run = new Run(times.ToArray(), PeakRss.Megabytes(), runtime, get_num_threads(), checksum);
         Console.WriteLine(JsonSerializer.Serialize(run, Json.Options));
     }
 }

@@ -15,12 +15,7 @@ switch (args.FirstOrDefault())
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
         ForwardWorker.Run(options.Text("model", "3^9"), options.Text("input", ""), options.Int("batch", 10),
             options.Int("tags", 50), options.Int("warmup", 3), options.Int("iters", 10), options.Text("mode", "forward") == "train-step",
-            fold: options.Text("fold", "no") == "yes", bf16: options.Text("precision", "fp32") == "bf16");
-        return 0;
-
-    case "worker-onnx":
-        OnnxWorker.Run(options.Text("model", "3^9"), options.Text("input", ""), options.Int("batch", 10), options.Int("tags", 50),
-            options.Int("warmup", 3), options.Int("iters", 10), options.Int("threads", Environment.ProcessorCount));
+            fold: options.Text("fold", "no") == "yes", bf16: options.Text("precision", "fp32") == "bf16", onnx: options.Text("engine", "torch") == "onnx");
         return 0;
 
     case "worker-decode":

@@ -30,7 +30,7 @@ static class TagBench
             new("ours, eager fp32 (no_grad)", self, [.. selfArgs, "worker-forward", .. common]),
             new("ours, folded fp32 (inference mode)", self, [.. selfArgs, "worker-forward", .. common, "--fold", "yes"]),
             new("ours, folded bf16 (inference mode)", self, [.. selfArgs, "worker-forward", .. common, "--fold", "yes", "--precision", "bf16"]),
-            new("ours exported (export --onnx), ONNX Runtime fp32", self, [.. selfArgs, "worker-onnx", .. common.SkipLast(2)]),
+            new("ours exported (export --onnx), ONNX Runtime fp32", self, [.. selfArgs, "worker-forward", .. common, "--engine", "onnx"]),
             new("PyTorch reference, eager fp32, tuned malloc", python, [Path.Combine(benchDir, "reference.py"), .. common], tuned),
         ];
         var (networkTable, medians) = Comparison.Measure(
