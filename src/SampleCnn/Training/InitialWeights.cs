@@ -51,10 +51,10 @@ internal static class InitialWeights
             return (source, PublishedTags.Default(layout, source.Tags));
         }
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: weights not found", path);
-        var state = Checkpoint.ReadState(path);
-        if (state.Model != spec.ToString())
-            throw new InvalidDataException($"{path}: holds {state.Model} with {state.Tags.Length} tags; this run's body is {spec}");
-        return (Checkpoint.LoadModel(path).Model, state.Tags);
+        var (saved, state) = Checkpoint.LoadModel(path); // reads the state once, with the weights
+        if (state.Model == spec.ToString()) return (saved, state.Tags);
+        saved.Dispose();
+        throw new InvalidDataException($"{path}: holds {state.Model} with {state.Tags.Length} tags; this run's body is {spec}");
     }
 
     /// <summary>For each of the run's tags, the file's output that scores it; null when the tags differ (a new head).</summary>
