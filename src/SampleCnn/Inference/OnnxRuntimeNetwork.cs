@@ -7,7 +7,7 @@ namespace SampleCnn.Inference;
 
 /// <summary>
 /// Our network run by ONNX Runtime instead of libtorch (`tag --engine onnx`): the graph <see cref="TaggingCnn"/> writes
-/// (<c>export --onnx</c>), held in memory, with ORT's graph optimisations on (it folds the BatchNorms and fuses
+/// (<c>export --onnx</c>), held in memory, with ORT's graph optimisations on (documented to fuse BatchNorm and
 /// convolution + ReLU). A module like any other to the <c>Tagger</c>: waveforms [batch, 1, samples] in, sigmoid
 /// scores [batch, tags] out, on the CPU.
 /// </summary>

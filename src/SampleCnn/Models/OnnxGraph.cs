@@ -8,7 +8,7 @@ namespace SampleCnn.Models;
 /// <summary>
 /// Builds an ONNX graph (opset 17, OnnxSharp's protobuf types) from our modules, which add their own nodes
 /// (<see cref="IOnnxNodes"/>). Weights keep their state_dict names; BatchNorm stays a BatchNormalization node with
-/// the running statistics (ONNX Runtime folds it into the convolution itself), so the file is the eval-mode network.
+/// the running statistics (ONNX Runtime's optimiser is documented to fuse it into the convolution), so the file is the eval-mode network.
 /// </summary>
 internal sealed class OnnxGraph
 {
