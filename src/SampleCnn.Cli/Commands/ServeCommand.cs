@@ -21,7 +21,7 @@ internal sealed class ServeCommand(IAnsiConsole console) : Command<ServeCommand.
         public int MaxUploadMb { get; init; } = 50;
 
         [CommandOption("--queue <N>")]
-        [Description("Requests held at once (being decoded, waiting for the network or scored; counted in requests, as a file's segments are known only once decoded); more get 503 with Retry-After.")]
+        [Description("Requests held at once, decoding or waiting for the network (requests, not segments: those are known only once decoded); more get 503 with Retry-After.")]
         [DefaultValue(ServiceOptions.DefaultQueue)]
         public int Queue { get; init; } = ServiceOptions.DefaultQueue;
 

@@ -79,7 +79,7 @@ internal static class ServeEndpoints
             {
                 case ServiceStatus.Busy:
                     context.Response.Headers.RetryAfter = RetryAfterSeconds;
-                    return Error(StatusCodes.Status503ServiceUnavailable, $"busy: {service.Queue} requests already wait for the model; try again shortly");
+                    return Error(StatusCodes.Status503ServiceUnavailable, $"busy: {service.Queue} requests are already queued for the model; try again shortly");
                 // 503, not 504: no upstream failed; the service was too loaded to finish in time, and a later try may succeed
                 case ServiceStatus.TimedOut:
                     context.Response.Headers.RetryAfter = RetryAfterSeconds;

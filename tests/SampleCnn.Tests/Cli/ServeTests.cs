@@ -24,12 +24,15 @@ public class ServeTests
         public HttpClient Client { get; }
         public string Checkpoint { get; }
 
-        public Server(int queue = 8, long maxUploadBytes = 50L * 1024 * 1024, ServiceOptions? options = null, TaggerOptions? tagger = null)
+        /// <param name="model">Another model than the tiny checkpoint, with the options it opens with.</param>
+        public Server(int queue = 8, long maxUploadBytes = 50L * 1024 * 1024, ServiceOptions? options = null, TaggerOptions? tagger = null,
+            (string Path, ModelOpenOptions Options)? model = null)
         {
-            var (model, checkpoint) = TaggerTests.TinyModel(scratch.Folder);
-            model.Dispose();
+            var (tiny, checkpoint) = TaggerTests.TinyModel(scratch.Folder);
+            tiny.Dispose();
             Checkpoint = checkpoint;
-            Service = TagService.Open(checkpoint, new ModelOpenOptions(), tagger ?? new TaggerOptions(), CPU, options ?? new ServiceOptions(queue));
+            var (path, open) = model ?? (checkpoint, new ModelOpenOptions());
+            Service = TagService.Open(path, open, tagger ?? new TaggerOptions(), CPU, options ?? new ServiceOptions(queue));
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseTestServer();
             app = builder.Build();
@@ -292,13 +295,18 @@ public class ServeTests
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-5f);
     }
 
-    [Fact]
-    public async Task EmbedIs501ForAModelThatCannotEmbed()
+    [Theory]
+    [InlineData("onnx", "no embeddings: ONNX Runtime")]
+    [InlineData("torchscript", "no embeddings: a TorchScript model")]
+    public async Task EmbedIs501ForAModelThatCannotEmbed(string kind, string error)
     {
-        await using var server = new Server(tagger: new TaggerOptions(Engine: TaggerEngine.Onnx));
+        using var scratch = new Fixtures.Scratch();
+        var script = (Path.Combine(AppContext.BaseDirectory, "Fixtures", "TorchScript", "tiny-729.pt"),
+            new ModelOpenOptions(TagsFile: scratch.Write("tags.txt", "bright\ndark\nloud\n"u8.ToArray()), SegmentSamples: 729));
+        await using var server = kind == "onnx" ? new Server(tagger: new TaggerOptions(Engine: TaggerEngine.Onnx)) : new Server(model: script);
         var response = await server.Client.PostAsync("/v1/embed", Audio());
         Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
-        Assert.Contains("no embeddings: ONNX Runtime", (await Json(response)).GetProperty("error").GetString());
+        Assert.Contains(error, (await Json(response)).GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync("/v1/tag", Audio())).StatusCode); // it still tags
     }
 }
