@@ -1,5 +1,6 @@
 using SampleCnn.Inference;
 using SampleCnn.Platform;
+using SampleCnn.Runs;
 using static TorchSharp.torch;
 
 namespace SampleCnn.Tagging;
@@ -14,24 +15,30 @@ public sealed class TagService : IDisposable
     readonly TrainedModel model;
     readonly Tagger tagger;
     int waiting;
+    long segmentsTagged;
 
-    TagService(TrainedModel model, Tagger tagger, int queue, long? parameters)
+    TagService(TrainedModel model, Tagger tagger, int queue, long? parameters, IReadOnlyList<float>? thresholds, TagThresholds? tuned)
     {
         this.model = model;
         this.tagger = tagger;
         Queue = queue;
         Parameters = parameters;
+        Thresholds = thresholds;
+        Tuned = tuned;
+        Protocol = TagProtocol.Of(tagger);
     }
 
     /// <param name="queue">How many requests may wait for the model while it tags another; more are refused.</param>
-    public static TagService Open(string modelPath, ModelOpenOptions modelOptions, TaggerOptions options, Device device, int queue)
+    /// <param name="decide">How scores become yes/no tags; null: by the thresholds tuned for the model when it has them, else scores only.</param>
+    public static TagService Open(string modelPath, ModelOpenOptions modelOptions, TaggerOptions options, Device device, int queue, TagDecision? decide = null)
     {
         if (queue < 0) throw new OptionException(nameof(queue), "queue length", queue, "must be at least 0");
         var model = TrainedModel.Open(modelPath, modelOptions, device);
         try
         {
             var parameters = model.Cnn?.parameters().Sum(p => p.numel()); // counted before the tagger folds BatchNorm away, as inspect-model counts
-            return new TagService(model, TaggingSession.TaggerFor(model, device, options), queue, parameters);
+            var (thresholds, tuned) = (decide ?? (model.Thresholds is null ? null : TagDecision.Tuned))?.For(model) ?? default;
+            return new TagService(model, TaggingSession.TaggerFor(model, device, options), queue, parameters, thresholds, tuned);
         }
         catch
         {
@@ -50,6 +57,21 @@ public sealed class TagService : IDisposable
     public long? Parameters { get; }
 
     public int Queue { get; }
+
+    /// <summary>What the scores mean: how a file is cut into segments and their scores pooled.</summary>
+    public TagProtocol Protocol { get; }
+
+    /// <summary>Each tag's threshold, in the order of <see cref="Tags"/>, when results carry yes/no decisions; else null.</summary>
+    public IReadOnlyList<float>? Thresholds { get; }
+
+    /// <summary>The tuned thresholds deciding, with where they came from; null when none are used.</summary>
+    public TagThresholds? Tuned { get; }
+
+    /// <summary>Requests waiting for the model now.</summary>
+    public int QueueDepth => Volatile.Read(ref waiting);
+
+    /// <summary>Segments tagged since the service opened (a counter: its rate is segments per second).</summary>
+    public long SegmentsTagged => Interlocked.Read(ref segmentsTagged);
 
     /// <summary>The gate the model sits behind (tests hold it to fill the queue).</summary>
     internal SemaphoreSlim Gate { get; } = new(1, 1);
@@ -72,7 +94,9 @@ public sealed class TagService : IDisposable
         }
         try
         {
-            return tagger.Tag([file], cancel).Single();
+            var result = tagger.Tag([file], cancel).Single();
+            Interlocked.Add(ref segmentsTagged, result.Segments);
+            return Thresholds is null ? result : result with { Thresholds = Thresholds };
         }
         finally
         {

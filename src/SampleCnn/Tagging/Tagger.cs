@@ -84,6 +84,9 @@ internal sealed class Tagger : IDisposable
 
     public int SampleRate { get; }
 
+    /// <summary>How each file is cut: consecutive whole segments from its start, the first <see cref="TaggerOptions.SegmentsPerFile"/> or all.</summary>
+    public SegmentPlan Plan => options.SegmentsPerFile is { } count ? SegmentPlan.Paper(SegmentSamples) with { Count = count } : SegmentPlan.All(SegmentSamples);
+
     abstract record Item(int File);
     sealed record Piece(int File, float[] Samples) : Item(File);
     /// <summary>A file's last item: the segments queued for it, and why it failed (its scores are then dropped) or what was recovered.</summary>
@@ -121,7 +124,7 @@ internal sealed class Tagger : IDisposable
     /// <summary>Each file's per-segment outputs, in the order of the files, each as soon as its last segment has been through the network.</summary>
     public IEnumerable<SegmentOutputs> Run(IReadOnlyList<string> files, CancellationToken cancel = default)
     {
-        var plan = options.SegmentsPerFile is { } count ? SegmentPlan.Paper(SegmentSamples) with { Count = count } : SegmentPlan.All(SegmentSamples);
+        var plan = Plan;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var queue = new BlockingCollection<Item>(2 * options.BatchSize);
         var producer = Task.Run(() => Decode(files, plan, queue, stop.Token));

@@ -16,22 +16,25 @@ namespace SampleCnn.Tests.Cli;
 /// <summary>serve's endpoints, in process on a test server, over a tiny checkpoint.</summary>
 public class ServeTests
 {
-    sealed class Server : IAsyncDisposable
+    internal sealed class Server : IAsyncDisposable
     {
         readonly Fixtures.Scratch scratch = new();
         readonly WebApplication app;
         public TagService Service { get; }
         public HttpClient Client { get; }
 
-        public Server(int queue = 8, long maxUploadBytes = 50L * 1024 * 1024)
+        /// <param name="beside">Called with the checkpoint's path before the service opens it (to keep files beside it).</param>
+        public Server(int queue = 8, long maxUploadBytes = 50L * 1024 * 1024, TaggerOptions? options = null, TagDecision? decide = null, string? apiKey = null,
+            Action<string>? beside = null)
         {
             var (model, checkpoint) = TaggerTests.TinyModel(scratch.Folder);
             model.Dispose();
-            Service = TagService.Open(checkpoint, new ModelOpenOptions(), new TaggerOptions(), CPU, queue);
+            beside?.Invoke(checkpoint);
+            Service = TagService.Open(checkpoint, new ModelOpenOptions(), options ?? new TaggerOptions(), CPU, queue, decide);
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseTestServer();
             app = builder.Build();
-            ServeEndpoints.Map(app, Service, maxUploadBytes);
+            ServeEndpoints.Map(app, Service, maxUploadBytes, apiKey);
             app.StartAsync().GetAwaiter().GetResult();
             Client = app.GetTestClient();
         }
@@ -45,11 +48,11 @@ public class ServeTests
         }
     }
 
-    static ByteArrayContent Audio() => new(File.ReadAllBytes(Fixtures.PathOf("mtat-like-16k-mono.mp3")));
+    internal static ByteArrayContent Audio() => new(File.ReadAllBytes(Fixtures.PathOf("mtat-like-16k-mono.mp3")));
 
-    static async Task<JsonElement> Json(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    internal static async Task<JsonElement> Json(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
-    static string[] Uploads() => Directory.GetDirectories(Path.GetTempPath(), "samplecnn-serve-*");
+    internal static string[] Uploads() => Directory.GetDirectories(Path.GetTempPath(), "samplecnn-serve-*");
 
     [Fact]
     public async Task HealthzSaysOk()
@@ -115,6 +118,7 @@ public class ServeTests
         var response = await server.Client.PostAsync("/v1/tag", new ByteArrayContent([]));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("empty", (await Json(response)).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync("/v1/tag", Audio())).StatusCode); // still serving
     }
 
     [Fact]
@@ -126,7 +130,7 @@ public class ServeTests
         var error = (await Json(response)).GetProperty("error").GetString()!;
         Assert.Contains("not audio", error);
         Assert.DoesNotContain("samplecnn-serve-", error);
-        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/healthz")).StatusCode); // still serving
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync("/v1/tag", Audio())).StatusCode); // still serving
     }
 
     [Fact]
@@ -140,6 +144,7 @@ public class ServeTests
         var unsized = new StreamContent(new MemoryStream(new byte[5000])); // no Content-Length: counted while streamed
         response = await server.Client.PostAsync("/v1/tag", unsized);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.PostAsync("/v1/tag", new ByteArrayContent(new byte[500]))).StatusCode); // still serving, within the limit
     }
 
     [Fact]
