@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using SampleCnn.Cli.Views;
 using SampleCnn.Inference;
 using SampleCnn.Models;
@@ -31,15 +30,14 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [CommandOption("--json")] [Description("One JSON record per file with every tag's score (and decision, with --decide), on stdout.")] public bool Json { get; init; }
         [CommandOption("--csv")] [Description("One CSV row per file with every tag's score (and decision, with --decide), on stdout.")] public bool Csv { get; init; }
 
-        [CommandOption("--decide <HOW>")]
-        [Description("Yes/no tags: tuned (each tag's threshold as evaluate tuned it on the validation split) or one threshold P for every tag; a tag when score >= threshold. The table lists every tag that passes.")]
+        // serve's options too: defined once in TagScoreSettings (this class derives from the file inputs tag shares with embed)
+        [CommandOption(TagScoreSettings.DecideOption)] [Description(TagScoreSettings.DecideHelp + " The table lists every tag that passes.")]
         public string? Decide { get; init; }
 
-        [CommandOption("--thresholds <FILE>")] [Description("With --decide tuned: the thresholds file evaluate wrote (default: the one kept with --model).")]
-        public string? ThresholdsFile { get; init; }
+        [CommandOption(TagScoreSettings.ThresholdsOption)] [Description(TagScoreSettings.ThresholdsHelp)] public string? ThresholdsFile { get; init; }
 
-        [CommandOption("--engine <ENGINE>")] [Description("What runs the network: torch (libtorch) or onnx (ONNX Runtime on the graph export --onnx writes; fp32).")] [DefaultValue("torch")]
-        public string Engine { get; init; } = "torch";
+        [CommandOption(TagScoreSettings.EngineOption)] [Description(TagScoreSettings.EngineHelp)] [DefaultValue(TagScoreSettings.EngineDefault)]
+        public string Engine { get; init; } = TagScoreSettings.EngineDefault;
 
         [CommandOption("--taggram <OUT>")] [Description("Write per-segment scores: OUT.png and OUT.csv for one file; for several, OUT is a folder.")]
         public string? TaggramOut { get; init; }
@@ -59,25 +57,17 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
             : Json && Csv ? ValidationResult.Error("--json and --csv: choose one")
             : Problem() is { } problem ? ValidationResult.Error(problem)
             : Top < 1 ? ValidationResult.Error("--top must be at least 1")
-            : Engine is not ("torch" or "onnx") ? ValidationResult.Error($"--engine '{Engine}': expected torch or onnx")
-            : Decide is not null && Decide != "tuned" && !(float.TryParse(Decide, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1)
-                ? ValidationResult.Error($"--decide '{Decide}': expected tuned or a threshold from 0 to 1")
+            : (TagScoreSettings.EngineProblem(Engine) ?? TagScoreSettings.DecideProblem(Decide, ThresholdsFile)) is { } scoring ? ValidationResult.Error(scoring)
             : Decide is not null && Threshold > 0 ? ValidationResult.Error("--decide and --threshold: choose one (--decide lists every tag that passes)")
-            : ThresholdsFile is not null && Decide != "tuned" ? ValidationResult.Error("--thresholds FILE goes with --decide tuned")
             : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var device = settings.Apply();
-        var decide = settings.Decide switch
-        {
-            null => null,
-            "tuned" => TagDecision.Tuned,
-            var p => TagDecision.Global(float.Parse(p, CultureInfo.InvariantCulture)),
-        };
+        var decide = TagScoreSettings.DecisionOf(settings.Decide);
         var openOptions = settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate, ThresholdsFile = settings.ThresholdsFile };
-        var taggerOptions = settings.TaggerOptions with { Engine = settings.Engine == "onnx" ? TaggerEngine.Onnx : TaggerEngine.Torch, Embedding = settings.Embedding };
+        var taggerOptions = TagScoreSettings.With(settings.TaggerOptions, settings.Engine, settings.Precision) with { Embedding = settings.Embedding };
         using var session = settings.Sharded is { } sharded
             ? TaggingSession.Open(sharded with { Parts = settings.Parts, FlushFiles = settings.FlushFiles, FlushSeconds = settings.FlushSeconds },
                 settings.Model, openOptions, taggerOptions, settings.TaggramOut, device, decide)

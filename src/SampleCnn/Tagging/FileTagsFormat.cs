@@ -19,10 +19,13 @@ public static class FileTagsFormat
             ["file"] = result.Path, ["segments"] = result.Segments, ["padded"] = result.Padded, ["error"] = result.Error, ["recovered"] = result.Recovered,
             ["scores"] = result.Tags.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => result.Failed ? (float?)null : result.ClipScores[p.i]),
         };
-        if (result.Thresholds is not null)
-            record["decisions"] = result.Tags.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => result.Failed ? (bool?)null : result.Has(p.i));
+        if (result.Thresholds is not null) record["decisions"] = Decisions(result);
         return JsonSerializer.Serialize(record);
     }
+
+    /// <summary>Each tag's decision, by tag (null for a failed file): a JSON record's "decisions".</summary>
+    public static Dictionary<string, bool?> Decisions(FileTags result) =>
+        result.Tags.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => result.Failed ? (bool?)null : result.Has(p.i));
 
     /// <param name="decided">Whether the rows carry decisions (a column per tag after the scores).</param>
     public static string CsvHeader(IEnumerable<string> tags, bool decided = false) =>

@@ -1,4 +1,6 @@
+using SampleCnn.Inference;
 using SampleCnn.Platform;
+using SampleCnn.Runs;
 
 namespace SampleCnn.Tagging;
 
@@ -17,4 +19,16 @@ public sealed record TagDecision
 
     public static TagDecision Global(float threshold) => threshold is >= 0 and <= 1 ? new TagDecision(threshold)
         : throw new OptionException("decide", "decision threshold", threshold, "must be from 0 to 1 (scores are probabilities)");
+
+    /// <summary>
+    /// The model's thresholds this way, in the order of its tags, and the tuned thresholds they come from (null for one threshold).
+    /// Tuned thresholds must exist for the model: refused in one line otherwise.
+    /// </summary>
+    internal (IReadOnlyList<float> Thresholds, TagThresholds? Tuned) For(TrainedModel model)
+    {
+        if (Threshold is { } global) return (Enumerable.Repeat(global, model.Tags.Count).ToArray(), null);
+        var tuned = model.Thresholds ?? throw new OptionException("decide", "decision", "tuned",
+            $"no thresholds were tuned for {model.Info.Path} (none at {model.ThresholdsFile}); run evaluate on it first (it tunes them on a store's validation split), or give a thresholds file or one threshold");
+        return (tuned.For(model.Tags, model.ThresholdsFile), tuned);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using SampleCnn.Inference;
 using SampleCnn.Platform;
+using SampleCnn.Runs;
 using static TorchSharp.torch;
 
 namespace SampleCnn.Tagging;
@@ -40,13 +41,17 @@ public sealed class TagService : IDisposable
     readonly Thread worker;
     readonly Thread[] decoders;
 
-    TagService(TrainedModel model, Tagger tagger, ServiceOptions options, int batchSize, int decodeThreads, long? parameters, bool embeds)
+    TagService(TrainedModel model, Tagger tagger, ServiceOptions options, int batchSize, int decodeThreads, long? parameters, bool embeds,
+        IReadOnlyList<float>? thresholds, TagThresholds? tuned)
     {
         this.model = model;
         this.tagger = tagger;
         this.batchSize = batchSize;
         Options = options;
         Parameters = parameters;
+        Thresholds = thresholds;
+        Tuned = tuned;
+        Protocol = TagProtocol.Of(tagger);
         CannotEmbed = embeds ? null
             : model.Cnn is null ? "a TorchScript model's layers are opaque: it gives tag scores only"
             : "ONNX Runtime runs the graph of the tag scores only; the embedding is libtorch's";
@@ -58,7 +63,8 @@ public sealed class TagService : IDisposable
     }
 
     /// <param name="options">How the network runs; the embedding is added for our networks on libtorch (one pass gives both).</param>
-    public static TagService Open(string modelPath, ModelOpenOptions modelOptions, TaggerOptions options, Device device, ServiceOptions service)
+    /// <param name="decide">How scores become yes/no tags; null: by the thresholds tuned for the model when it has them, else scores only.</param>
+    public static TagService Open(string modelPath, ModelOpenOptions modelOptions, TaggerOptions options, Device device, ServiceOptions service, TagDecision? decide = null)
     {
         if (service.Queue < 1) throw new OptionException(nameof(service.Queue), "queue length", service.Queue, "must be at least 1 request");
         if (!(service.TimeoutSeconds > 0)) throw new OptionException(nameof(service.TimeoutSeconds), "request timeout in seconds", service.TimeoutSeconds, "must be more than 0");
@@ -69,7 +75,8 @@ public sealed class TagService : IDisposable
             var parameters = model.Cnn?.parameters().Sum(p => p.numel()); // counted before the tagger folds BatchNorm away, as inspect-model counts
             var embeds = model.Cnn is not null && options.Engine == TaggerEngine.Torch;
             var tagger = TaggingSession.TaggerFor(model, device, options with { Embedding = embeds });
-            return new TagService(model, tagger, service, options.BatchSize, options.EffectiveDecodeThreads, parameters, embeds);
+            var (thresholds, tuned) = (decide ?? (model.Thresholds is null ? null : TagDecision.Tuned))?.For(model) ?? default;
+            return new TagService(model, tagger, service, options.BatchSize, options.EffectiveDecodeThreads, parameters, embeds, thresholds, tuned);
         }
         catch
         {
@@ -86,6 +93,15 @@ public sealed class TagService : IDisposable
 
     /// <summary>Trainable parameters of a SampleCnn network; null for TorchScript.</summary>
     public long? Parameters { get; }
+
+    /// <summary>What the scores mean: how a file is cut into segments and their scores pooled.</summary>
+    public TagProtocol Protocol { get; }
+
+    /// <summary>Each tag's threshold, in the order of <see cref="Tags"/>, when results carry yes/no decisions; else null.</summary>
+    public IReadOnlyList<float>? Thresholds { get; }
+
+    /// <summary>The tuned thresholds deciding, with where they came from; null when none are used.</summary>
+    public TagThresholds? Tuned { get; }
 
     /// <summary>The bounds this service keeps.</summary>
     public ServiceOptions Options { get; }
@@ -276,7 +292,11 @@ public sealed class TagService : IDisposable
     {
         if (job.File.Decoded is not { } decoded) return;
         if (decoded.TooLong) job.Done.TrySetResult(new ServiceResult(ServiceStatus.TooLong));
-        else if (decoded.Error is not null || job.File.Complete) job.Done.TrySetResult(new ServiceResult(ServiceStatus.Done, tagger.TagsOf(tagger.OutputsOf(job.File))));
+        else if (decoded.Error is not null || job.File.Complete)
+        {
+            var tags = tagger.TagsOf(tagger.OutputsOf(job.File));
+            job.Done.TrySetResult(new ServiceResult(ServiceStatus.Done, Thresholds is null ? tags : tags with { Thresholds = Thresholds }));
+        }
     }
 
     public void Dispose()

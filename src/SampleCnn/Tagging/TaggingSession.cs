@@ -69,11 +69,7 @@ public sealed class TaggingSession : IDisposable
                 files = todo.Select(p => Manifest.Locate(p, inputs.AudioRoot)).ToList();
                 work = new ShardWork(shard, manifest.File, manifest.Paths.Count, manifest.Repeated, mine.Count, mine.Count - todo.Count, inputs.Parts);
             }
-            var tuned = decide is { Threshold: null }
-                ? model.Thresholds ?? throw new OptionException(nameof(decide), "decision", "tuned",
-                    $"no thresholds were tuned for {model.Info.Path} (none at {model.ThresholdsFile}); run evaluate on it first (it tunes them on a store's validation split), or give a thresholds file or one threshold")
-                : null;
-            var thresholds = decide?.Threshold is { } global ? Enumerable.Repeat(global, model.Tags.Count).ToArray() : tuned?.For(model.Tags, model.ThresholdsFile);
+            var (thresholds, tuned) = decide?.For(model) ?? default;
             var tagger = TaggerFor(model, device, options);
             return new TaggingSession(files, model, tagger, taggram, thresholds, tuned, work, todo, parts);
         }

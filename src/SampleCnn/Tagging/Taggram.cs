@@ -4,7 +4,7 @@ using SampleCnn.Platform;
 namespace SampleCnn.Tagging;
 
 /// <summary>A file's per-segment tag scores over time (like musicnn's taggram): CSV, and a PNG heatmap.</summary>
-internal static class Taggram
+public static class Taggram
 {
     /// <summary>
     /// Writes a tagged file's taggram under <paramref name="output"/>: OUT.png and OUT.csv when one file is tagged,
@@ -38,8 +38,10 @@ internal static class Taggram
         File.WriteAllLines(path, lines);
     }
 
-    /// <summary>Time in seconds on x, tags on y (first tag at the top), score as colour with a colour bar.</summary>
-    public static void WritePng(string path, FileTags file)
+    public static void WritePng(string path, FileTags file) => File.WriteAllBytes(path, Png(file));
+
+    /// <summary>The picture as PNG bytes: time in seconds on x, tags on y (first tag at the top), score as colour with a colour bar.</summary>
+    public static byte[] Png(FileTags file)
     {
         int t = file.Tags.Count;
         var data = new double[t, file.Segments];
@@ -56,6 +58,6 @@ internal static class Taggram
         plot.Axes.SetLimits(0, seconds, -0.5, t - 0.5);
         plot.XLabel("time (s)");
         plot.Title($"{Path.GetFileName(file.Path)}: taggram{(file.Padded ? " (shorter than one segment, padded)" : "")}");
-        plot.SavePng(path, 900, Math.Max(300, 16 * t + 140));
+        return plot.GetImageBytes(900, Math.Max(300, 16 * t + 140), ScottPlot.ImageFormat.Png);
     }
 }

@@ -16,7 +16,7 @@ namespace SampleCnn.Tests.Cli;
 /// <summary>serve's endpoints, in process on a test server, over a tiny checkpoint.</summary>
 public class ServeTests
 {
-    sealed class Server : IAsyncDisposable
+    internal sealed class Server : IAsyncDisposable
     {
         readonly Fixtures.Scratch scratch = new();
         readonly WebApplication app;
@@ -25,18 +25,20 @@ public class ServeTests
         public string Checkpoint { get; }
 
         /// <param name="model">Another model than the tiny checkpoint, with the options it opens with.</param>
+        /// <param name="beside">Called with the checkpoint's path before the service opens it (to keep files beside it).</param>
         public Server(int queue = 8, long maxUploadBytes = 50L * 1024 * 1024, ServiceOptions? options = null, TaggerOptions? tagger = null,
-            (string Path, ModelOpenOptions Options)? model = null)
+            (string Path, ModelOpenOptions Options)? model = null, TagDecision? decide = null, string? apiKey = null, Action<string>? beside = null)
         {
             var (tiny, checkpoint) = TaggerTests.TinyModel(scratch.Folder);
             tiny.Dispose();
             Checkpoint = checkpoint;
+            beside?.Invoke(checkpoint);
             var (path, open) = model ?? (checkpoint, new ModelOpenOptions());
-            Service = TagService.Open(path, open, tagger ?? new TaggerOptions(), CPU, options ?? new ServiceOptions(queue));
+            Service = TagService.Open(path, open, tagger ?? new TaggerOptions(), CPU, options ?? new ServiceOptions(queue), decide);
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseTestServer();
             app = builder.Build();
-            ServeEndpoints.Map(app, Service, maxUploadBytes);
+            ServeEndpoints.Map(app, Service, maxUploadBytes, apiKey);
             app.StartAsync().GetAwaiter().GetResult();
             Client = app.GetTestClient();
         }
@@ -52,7 +54,7 @@ public class ServeTests
 
     static readonly string Music = Fixtures.PathOf("mtat-like-16k-mono.mp3");
 
-    static ByteArrayContent Audio(string? file = null) => new(File.ReadAllBytes(file ?? Music));
+    internal static ByteArrayContent Audio(string? file = null) => new(File.ReadAllBytes(file ?? Music));
 
     /// <summary>`tag`'s clip scores for a file, in the order of the tags.</summary>
     static float[] TagScores(string checkpoint, string file)
@@ -74,9 +76,9 @@ public class ServeTests
         }
     }
 
-    static async Task<JsonElement> Json(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    internal static async Task<JsonElement> Json(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
-    static string[] Uploads() => Directory.GetDirectories(Path.GetTempPath(), "samplecnn-serve-*");
+    internal static string[] Uploads() => Directory.GetDirectories(Path.GetTempPath(), "samplecnn-serve-*");
 
     [Fact]
     public async Task HealthzSaysOk()
@@ -142,6 +144,7 @@ public class ServeTests
         var response = await server.Client.PostAsync("/v1/tag", new ByteArrayContent([]));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("empty", (await Json(response)).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync("/v1/tag", Audio())).StatusCode); // still serving
     }
 
     [Fact]
@@ -153,7 +156,7 @@ public class ServeTests
         var error = (await Json(response)).GetProperty("error").GetString()!;
         Assert.Contains("not audio", error);
         Assert.DoesNotContain("samplecnn-serve-", error);
-        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/healthz")).StatusCode); // still serving
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.PostAsync("/v1/tag", Audio())).StatusCode); // still serving
     }
 
     [Fact]
@@ -167,6 +170,7 @@ public class ServeTests
         var unsized = new StreamContent(new MemoryStream(new byte[5000])); // no Content-Length: counted while streamed
         response = await server.Client.PostAsync("/v1/tag", unsized);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.PostAsync("/v1/tag", new ByteArrayContent(new byte[500]))).StatusCode); // still serving, within the limit
     }
 
     [Fact]
