@@ -1,5 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using SampleCnn.Cli.Web;
 using SampleCnn.Tagging;
 
 namespace SampleCnn.Cli.Commands;
@@ -13,8 +16,12 @@ internal static class ServeEndpoints
     /// <summary>How long a client should wait before trying again when the queue is full.</summary>
     const string RetryAfterSeconds = "1";
 
+    /// <summary>The web defaults, leaving out what was not asked for (a null field) rather than writing null.</summary>
+    static readonly JsonSerializerOptions OmitNulls = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
     public static void Map(WebApplication app, TagService service, long maxUploadBytes)
     {
+        ServePage.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/v1/model", () => Results.Json(new
         {
@@ -67,7 +74,11 @@ internal static class ServeEndpoints
                 segments = tags.Segments,
                 scores = tags.Tags.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => tags.ClipScores[p.i]),
                 top = tags.Top(5).Select(t => new { tag = t.Tag, score = t.Score }),
-            });
+                // the per-segment scores the tagger already has, one row per segment in the order of tags
+                taggram = request.Query["taggram"] == "true"
+                    ? new { segment_s = tags.SegmentSeconds, hop_s = tags.HopSeconds, tags = tags.Tags, scores = tags.SegmentScores.Chunk(tags.Tags.Count) }
+                    : null,
+            }, OmitNulls);
         }
         catch (Exception error) when (error is BadHttpRequestException or InvalidDataException) // a malformed form or body; a failure past here is the server's (500)
         {

@@ -1,0 +1,198 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SampleCnn.Cli.Commands;
+using SampleCnn.Cli.Web;
+using SampleCnn.Inference;
+using SampleCnn.Tagging;
+using SampleCnn.Tests.Audio;
+using SampleCnn.Tests.Tagging;
+using static TorchSharp.torch;
+
+namespace SampleCnn.Tests.Cli;
+
+/// <summary>
+/// serve's web page at / and the taggram it draws from /v1/tag?taggram=true: over HTTP, and in Debian's chromium
+/// driven by Playwright against a real Kestrel server on a free port (the test host has no socket for a browser).
+/// </summary>
+public class ServePageTests
+{
+    /// <summary>serve's endpoints on 127.0.0.1 with a port the system chose, over the tiny checkpoint or a given model.</summary>
+    sealed class Server : IAsyncDisposable
+    {
+        readonly Fixtures.Scratch scratch = new();
+        readonly WebApplication app;
+        public TagService Service { get; }
+        public Uri Address { get; }
+        public HttpClient Client { get; }
+
+        public Server(string? model = null)
+        {
+            if (model is null)
+            {
+                var (tiny, checkpoint) = TaggerTests.TinyModel(scratch.Folder);
+                tiny.Dispose();
+                model = checkpoint;
+            }
+            Service = TagService.Open(model, new ModelOpenOptions(), new TaggerOptions(), CPU, queue: 8);
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            app = builder.Build();
+            ServeEndpoints.Map(app, Service, 50L * 1024 * 1024);
+            app.StartAsync().GetAwaiter().GetResult();
+            Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            Client = new HttpClient { BaseAddress = Address };
+        }
+
+        /// <summary>What the server answers to <paramref name="file"/> posted raw as <paramref name="contentType"/>.</summary>
+        public async Task<(HttpStatusCode Status, JsonElement Json)> Tag(string file, string contentType, string query = "")
+        {
+            var body = new ByteArrayContent(File.ReadAllBytes(file));
+            body.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            var response = await Client.PostAsync("/v1/tag" + query, body);
+            return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await app.DisposeAsync();
+            Service.Dispose();
+            scratch.Dispose();
+        }
+    }
+
+    static readonly string Song = Fixtures.PathOf("mtat-like-16k-mono.mp3");
+
+    /// <summary>How long a browser check waits: tagging shares two loaded cores with other work.</summary>
+    const float Patience = 60_000;
+
+    [Fact]
+    public async Task ThePageAndItsFilesComeWithTheirTypesAndARestrictivePolicy()
+    {
+        await using var server = new Server();
+        foreach (var (path, type) in new[] { ("/", "text/html"), ("/page.css", "text/css"), ("/page.js", "text/javascript") })
+        {
+            var response = await server.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(type, response.Content.Headers.ContentType!.MediaType);
+            Assert.Equal("utf-8", response.Content.Headers.ContentType.CharSet);
+            Assert.Equal(ServePage.ContentSecurityPolicy, Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.True((await response.Content.ReadAsByteArrayAsync()).Length > 100);
+        }
+        Assert.Contains("default-src 'none'", ServePage.ContentSecurityPolicy);
+        Assert.DoesNotContain("unsafe", ServePage.ContentSecurityPolicy);
+        Assert.Contains("<script src=\"page.js\"", await server.Client.GetStringAsync("/"));
+    }
+
+    [Fact]
+    public async Task TaggramTrueAddsEachSegmentsScoresInTheOrderOfItsTags()
+    {
+        await using var server = new Server();
+        var expected = (await server.Service.TagAsync(Song))!;
+        var (status, json) = await server.Tag(Song, "audio/mpeg", "?taggram=true");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var taggram = json.GetProperty("taggram");
+        Assert.Equal(expected.SegmentSeconds, taggram.GetProperty("segment_s").GetDouble(), 1e-9);
+        Assert.Equal(expected.HopSeconds, taggram.GetProperty("hop_s").GetDouble(), 1e-9);
+        var tags = taggram.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        Assert.Equal(TaggerTests.Tags, tags);
+        var rows = taggram.GetProperty("scores").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToList();
+        Assert.Equal(json.GetProperty("segments").GetInt32(), rows.Count);
+        Assert.True(rows.Count > 1);
+        Assert.All(rows, r => Assert.Equal(tags.Length, r.Length));
+        Assert.Equal(expected.SegmentScores, rows.SelectMany(r => r));
+        // and the clip's score is still the mean of its segments'
+        for (int j = 0; j < tags.Length; j++)
+            Assert.Equal(json.GetProperty("scores").GetProperty(tags[j]).GetSingle(), rows.Average(r => r[j]), 1e-5);
+
+        var (_, plain) = await server.Tag(Song, "audio/mpeg");
+        Assert.False(plain.TryGetProperty("taggram", out _));
+    }
+
+    [ChromiumFact]
+    public async Task InABrowserAFileIsTaggedAsBarsAndATaggramAndAFileThatIsNotAudioIsRefusedWithTheServersReason()
+    {
+        await using var server = new Server();
+        using var scratch = new Fixtures.Scratch();
+        var junk = scratch.Write("notes.txt", "these are notes, not audio\n"u8.ToArray());
+        var (_, answer) = await server.Tag(Song, "audio/mpeg");
+        var expectedBars = answer.GetProperty("scores").EnumerateObject().OrderByDescending(p => p.Value.GetSingle()).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var (junkStatus, junkAnswer) = await server.Tag(junk, "text/plain");
+        Assert.True((int)junkStatus is >= 400 and < 500);
+        var refusal = junkAnswer.GetProperty("error").GetString()!;
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumFactAttribute.Chromium, Headless = true });
+        var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(Patience);
+        // a script error or the policy refusing something is logged here; the junk's 400 is logged too, and expected
+        var problems = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error" && !message.Text.Contains("status of 400", StringComparison.Ordinal)) problems.Add(message.Text); };
+        page.PageError += (_, error) => problems.Add(error);
+        await page.GotoAsync(server.Address.ToString());
+
+        // the model's card
+        await Assertions.Expect(page.Locator("#card dd[data-field=spec]")).ToHaveTextAsync("3^4", new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator("#card dd[data-field=tags]")).ToHaveTextAsync("4");
+        await Assertions.Expect(page.Locator("#card dd[data-field='sample rate']")).ToHaveTextAsync($"{server.Service.Model.SampleRate:N0} Hz");
+
+        // the keyboard: Tab reaches the chooser, which shows where the focus is, and Enter opens the file picker
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("choose", await page.EvaluateAsync<string>("document.activeElement.id"));
+        Assert.NotEqual("none", await page.EvaluateAsync<string>("getComputedStyle(document.activeElement).outlineStyle"));
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Enter"));
+        await chooser.SetFilesAsync(Song);
+
+        // the bars: every tag of the tiny model, best first, each with its score as the server gave it
+        var bars = page.Locator("#bars li");
+        await Assertions.Expect(bars).ToHaveCountAsync(4, new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator("#bars .tag")).ToHaveTextAsync(expectedBars.Select(p => p.Name).ToArray());
+        await Assertions.Expect(page.Locator("#bars .score")).ToHaveTextAsync(expectedBars.Select(p => p.Value.GetSingle().ToString("F2", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("Tagged mtat-like-16k-mono.mp3");
+
+        // the taggram: a row per tag, a column per segment, and most of the canvas painted
+        var canvas = page.Locator("#taggram");
+        await Assertions.Expect(canvas).ToHaveAttributeAsync("data-rows", "4");
+        await Assertions.Expect(canvas).ToHaveAttributeAsync("data-segments", answer.GetProperty("segments").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var painted = await canvas.EvaluateAsync<double>(
+            "c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n / (d.length / 4); }");
+        Assert.True(painted > 0.4, $"only {painted:P0} of the taggram's canvas is painted");
+        Assert.Equal("", await page.Locator("#error").TextContentAsync());
+
+        // a file that is not audio: refused, saying what the server said, and the old result is gone
+        await page.Locator("#file").SetInputFilesAsync(junk);
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync($"notes.txt was refused: {refusal}", new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator("#results")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#progress")).ToBeHiddenAsync();
+
+        Assert.Empty(problems);
+    }
+
+    /// <summary>
+    /// docs/serve-page.png: scripts/serve-page-screenshot.sh sets SAMPLECNN_PAGE_SCREENSHOT (the picture to write),
+    /// SAMPLECNN_PAGE_MODEL (a run or checkpoint; else the tiny one) and SAMPLECNN_PAGE_AUDIO (else the MTAT-like fixture).
+    /// </summary>
+    [ChromiumFact(OptIn = "SAMPLECNN_PAGE_SCREENSHOT")]
+    public async Task Screenshot()
+    {
+        var output = Path.GetFullPath(Environment.GetEnvironmentVariable("SAMPLECNN_PAGE_SCREENSHOT")!);
+        var audio = Environment.GetEnvironmentVariable("SAMPLECNN_PAGE_AUDIO") is { Length: > 0 } a ? Path.GetFullPath(a) : Song;
+        await using var server = new Server(Environment.GetEnvironmentVariable("SAMPLECNN_PAGE_MODEL") is { Length: > 0 } m ? m : null);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumFactAttribute.Chromium, Headless = true });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 960, Height = 640 }, ColorScheme = ColorScheme.Light });
+        await page.GotoAsync(server.Address.ToString());
+        await page.Locator("#file").SetInputFilesAsync(audio);
+        await Assertions.Expect(page.Locator("#results")).ToBeVisibleAsync(new() { Timeout = 10 * Patience });
+        await page.Mouse.MoveAsync(0, 0);
+        await page.ScreenshotAsync(new() { Path = output, FullPage = true });
+    }
+}
