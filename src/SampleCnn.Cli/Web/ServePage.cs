@@ -13,7 +13,7 @@ internal static class ServePage
 {
     /// <summary>Own files only; no inline script or style; the page may not be framed, post forms or change its base.</summary>
     public const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src data:; connect-src 'self'; "
         + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     static readonly (string Path, string Resource, string ContentType)[] Files =
@@ -28,7 +28,7 @@ internal static class ServePage
         foreach (var (path, resource, contentType) in Files)
         {
             var bytes = Read(resource);
-            app.MapGet(path, (HttpContext context) =>
+            app.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], (HttpContext context) =>
             {
                 var headers = context.Response.Headers;
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;

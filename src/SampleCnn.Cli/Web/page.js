@@ -192,7 +192,7 @@ function drawTaggram(result) {
   ctx.font = font;
   const labelWidth = Math.ceil(Math.max(...order.map(([name]) => ctx.measureText(name).width))) + 10;
   const width = canvas.parentElement.clientWidth;
-  const rowHeight = order.length > 12 ? 14 : 22;
+  const rowHeight = order.length > 12 ? 16 : 22;
   const [left, right, top, bottom] = [labelWidth, 58, 6, 34];
   const plotWidth = Math.max(40, width - left - right);
   const plotHeight = rowHeight * order.length;

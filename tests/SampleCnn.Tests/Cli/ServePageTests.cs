@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SampleCnn.Cli.Commands;
@@ -32,7 +33,8 @@ public class ServePageTests
         public Uri Address { get; }
         public HttpClient Client { get; }
 
-        public Server(string? model = null)
+        /// <param name="apiKey">When set, /v1/* answers 401 without it, as serve's --api-key does (a stand-in here: the page is tested, not the key's check).</param>
+        public Server(string? model = null, string? apiKey = null)
         {
             if (model is null)
             {
@@ -44,6 +46,13 @@ public class ServePageTests
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             app = builder.Build();
+            if (apiKey is not null)
+                app.Use(async (context, next) =>
+                {
+                    if (context.Request.Path.StartsWithSegments("/v1") && context.Request.Headers.Authorization != $"Bearer {apiKey}")
+                        await Results.Json(new { error = "a valid API key is required" }, statusCode: 401).ExecuteAsync(context);
+                    else await next(context);
+                });
             ServeEndpoints.Map(app, Service, 50L * 1024 * 1024);
             app.StartAsync().GetAwaiter().GetResult();
             Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
@@ -90,6 +99,7 @@ public class ServePageTests
         Assert.Contains("default-src 'none'", ServePage.ContentSecurityPolicy);
         Assert.DoesNotContain("unsafe", ServePage.ContentSecurityPolicy);
         Assert.Contains("<script src=\"page.js\"", await server.Client.GetStringAsync("/"));
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"))).StatusCode); // curl -I
     }
 
     [Fact]
@@ -174,6 +184,34 @@ public class ServePageTests
         await Assertions.Expect(page.Locator("#progress")).ToBeHiddenAsync();
 
         Assert.Empty(problems);
+    }
+
+    [ChromiumFact]
+    public async Task InABrowserAServerThatWantsAKeyGetsItFromTheKeyFieldAndTheRefusedFileIsThenTagged()
+    {
+        await using var server = new Server(apiKey: "sesame");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumFactAttribute.Chromium, Headless = true });
+        var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout(Patience);
+        await page.GotoAsync(server.Address.ToString());
+
+        // the card cannot load: the page asks for a key and puts the focus in its field
+        await Assertions.Expect(page.Locator("#key-form")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("needs an API key: a valid API key is required");
+        Assert.Equal("key", await page.EvaluateAsync<string>("document.activeElement.id"));
+
+        // a file chosen before the key is refused, saying why, and kept
+        await page.Locator("#file").SetInputFilesAsync(Song);
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("mtat-like-16k-mono.mp3 was not tagged: this server needs an API key (a valid API key is required)");
+        await Assertions.Expect(page.Locator("#results")).ToBeHiddenAsync();
+
+        // typed and sent with Enter: the card loads and the kept file is tagged
+        await page.Locator("#key").FillAsync("sesame");
+        await page.Locator("#key").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#card dd[data-field=spec]")).ToHaveTextAsync("3^4");
+        await Assertions.Expect(page.Locator("#bars li")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.Locator("#error")).ToBeEmptyAsync();
     }
 
     /// <summary>
