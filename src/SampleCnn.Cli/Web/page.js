@@ -78,7 +78,7 @@ function showCard(rows) {
 
 // ---- tagging ----
 
-async function tag(file) {
+async function tag(file, note = "") {
   if (current) current.abort();
   const controller = new AbortController();
   current = controller;
@@ -86,7 +86,7 @@ async function tag(file) {
   $("results").hidden = true;
   $("progress").hidden = false;
   document.body.setAttribute("aria-busy", "true");
-  say(`Tagging ${file.name} (${size(file.size)})...`);
+  say(`${note}Tagging ${file.name} (${size(file.size)})...`);
   const started = performance.now();
   try {
     const response = await fetch("v1/tag?taggram=true", {
@@ -107,7 +107,7 @@ async function tag(file) {
     const result = await response.json();
     const elapsed = (performance.now() - started) / 1000;
     show(file.name, result);
-    say(`Tagged ${file.name} in ${elapsed.toFixed(1)} s.`);
+    say(`${note}Tagged ${file.name} in ${elapsed.toFixed(1)} s.`);
   } catch (e) {
     if (e.name === "AbortError") return;
     say("");
@@ -274,8 +274,7 @@ function drawTaggram(result) {
 
 function take(files) {
   if (!files || files.length === 0) return;
-  if (files.length > 1) say(`One file at a time: tagging ${files[0].name} only.`);
-  tag(files[0]);
+  tag(files[0], files.length > 1 ? `One file at a time: ${files.length - 1} more left out. ` : "");
 }
 
 $("choose").addEventListener("click", () => $("file").click());
