@@ -85,7 +85,6 @@ async function tag(file, note = "") {
   refuse("");
   $("results").hidden = true;
   $("progress").hidden = false;
-  document.body.setAttribute("aria-busy", "true");
   say(`${note}Tagging ${file.name} (${size(file.size)})...`);
   const started = performance.now();
   try {
@@ -102,7 +101,8 @@ async function tag(file, note = "") {
     }
     if (!response.ok) {
       say("");
-      return refuse(`${file.name} was refused: ${await problem(response)}`);
+      // 4xx: the file (or request) was refused; 5xx: the server could not tag it now (busy, timed out)
+      return refuse(`${file.name} ${response.status < 500 ? "was refused" : "was not tagged"}: ${await problem(response)}`);
     }
     const result = await response.json();
     const elapsed = (performance.now() - started) / 1000;
@@ -116,7 +116,6 @@ async function tag(file, note = "") {
     if (current === controller) {
       current = null;
       $("progress").hidden = true;
-      document.body.removeAttribute("aria-busy");
     }
   }
 }

@@ -179,6 +179,10 @@ public class ServePageTests
 
         await using var chromium = await Chromium.Launch();
         var page = await chromium.Open(server);
+        // listened for from the start: Playwright intercepts the picker once asked, without waiting, and a loaded
+        // machine could otherwise press Enter before the interception is in place (seen: no event in 60 s)
+        var picker = new TaskCompletionSource<IFileChooser>(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.FileChooser += (_, chooser) => picker.TrySetResult(chooser);
 
         // the model's card
         await Assertions.Expect(page.Locator("#card dd[data-field=spec]")).ToHaveTextAsync("3^4", new() { Timeout = Patience });
@@ -189,8 +193,8 @@ public class ServePageTests
         await page.Keyboard.PressAsync("Tab");
         Assert.Equal("choose", await page.EvaluateAsync<string>("document.activeElement.id"));
         Assert.NotEqual("none", await page.EvaluateAsync<string>("getComputedStyle(document.activeElement).outlineStyle"));
-        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Enter"));
-        await chooser.SetFilesAsync(Song);
+        await page.Keyboard.PressAsync("Enter");
+        await (await picker.Task.WaitAsync(TimeSpan.FromMilliseconds(Patience))).SetFilesAsync(Song);
 
         // the bars: every tag of the tiny model, best first, each with its score as the server gave it
         var bars = page.Locator("#bars li");
