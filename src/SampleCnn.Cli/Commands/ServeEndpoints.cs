@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
+using SampleCnn.Cli.Web;
 using SampleCnn.Tagging;
 
 namespace SampleCnn.Cli.Commands;
@@ -28,6 +29,7 @@ internal static class ServeEndpoints
         var metrics = new ServiceMetrics();
         app.Use(Measured(metrics)); // first, so refusals count too
         if (apiKey is not null) app.Use(KeyRequired(apiKey));
+        ServePage.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/metrics", () => Results.Text(metrics.Text(service.QueueDepth, service.SegmentsTagged), ServiceMetrics.ContentType));
         app.MapGet("/v1/model", () => Results.Json(new
@@ -41,7 +43,7 @@ internal static class ServeEndpoints
             parameters = service.Parameters,
         }));
         // cast: a lambda of HttpContext alone would be taken for a RequestDelegate, and its result dropped
-        app.MapPost("/v1/tag", (Delegate)((HttpContext context) => Tagged(context, service, maxUploadBytes, tags => TagJson(service, tags))));
+        app.MapPost("/v1/tag", (Delegate)((HttpContext context) => Tagged(context, service, maxUploadBytes, tags => TagJson(service, tags, context.Request.Query["taggram"] == "true"))));
         app.MapPost("/v1/taggram.png", (Delegate)((HttpContext context) => Tagged(context, service, maxUploadBytes, tags => Results.Bytes(Taggram.Png(tags), "image/png"))));
         // `embed`'s default: the vector the dense output layer reads, averaged over the segments
         app.MapPost("/v1/embed", (Delegate)((HttpContext context) => service.CannotEmbed is { } why
@@ -56,8 +58,11 @@ internal static class ServeEndpoints
             }))));
     }
 
-    /// <summary>Every tag's clip score, the top five, what the scores mean, and each tag's yes/no when the service decides.</summary>
-    static IResult TagJson(TagService service, FileTags tags)
+    /// <summary>
+    /// Every tag's clip score, the top five, what the scores mean, each tag's yes/no when the service decides, and with
+    /// <paramref name="taggram"/> the per-segment scores the tagger already has (one row per segment, in the order of tags).
+    /// </summary>
+    static IResult TagJson(TagService service, FileTags tags, bool taggram)
     {
         var json = new Dictionary<string, object?>
         {
@@ -70,6 +75,7 @@ internal static class ServeEndpoints
         };
         if (tags.Recovered is not null) json["recovered"] = tags.Recovered; // a damaged upload, tagged from the audio before the damage
         if (tags.Thresholds is not null) json["decisions"] = FileTagsFormat.Decisions(tags);
+        if (taggram) json["taggram"] = new { segment_s = tags.SegmentSeconds, hop_s = tags.HopSeconds, tags = tags.Tags, scores = tags.SegmentScores.Chunk(tags.Tags.Count) };
         return Results.Json(json);
     }
 
