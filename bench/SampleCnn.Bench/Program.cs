@@ -6,7 +6,7 @@ using SampleCnn.Platform;
 
 // bench: `forward` and `train-step` compare ours with the PyTorch reference (bench/reference.py);
 // `decode` compares our MP3 decode + resample with ffmpeg's (speed), `decode-snr` our decode with ffmpeg's (samples); `data` measures prepare and the batch loader;
-// `tag` measures inference (network part and end to end from MP3s) against PyTorch and the FMA peak. The `worker-*` verbs are the measured
+// `serve-load` puts a `samplecnn serve` process under N concurrent clients; `tag` measures inference (network part and end to end from MP3s) against PyTorch and the FMA peak. The `worker-*` verbs are the measured
 // processes a comparison starts; not meant to be run by hand.
 var options = Options.Parse(args.Skip(1));
 switch (args.FirstOrDefault())
@@ -63,6 +63,15 @@ switch (args.FirstOrDefault())
         Console.WriteLine(TagBench.Run(options.Text("bench-dir", "bench"), options.Text("python", "/usr/bin/python3"), options.Int("rounds", 3), options.Int("threads", Environment.ProcessorCount)));
         return 0;
 
+    case "serve-load":
+    {
+        var benchDir = options.Text("bench-dir", "bench");
+        var cli = options.Text("cli", Path.Combine(benchDir, "..", "src", "SampleCnn.Cli", "bin", "Release", "net10.0", "SampleCnn.Cli.dll"));
+        var clients = options.Text("clients", "1,4,16").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        Console.WriteLine(ServeLoad.Run(benchDir, cli, clients, options.Int("requests", 4), options.Int("queue", 8), options.Int("rounds", 1), options.Int("threads", Environment.ProcessorCount)));
+        return 0;
+    }
+
     case "data":
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
         Console.WriteLine(DataBench.Run(options.Text("bench-dir", "bench"), options.Int("clips", 40), options.Int("rounds", 3), options.Int("steps", 12)));
@@ -103,6 +112,7 @@ switch (args.FirstOrDefault())
     default:
         Console.Error.WriteLine("usage: SampleCnn.Bench forward|train-step [--model 3^9] [--batch 10] [--rounds 5] [--iters 10] [--warmup 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench tag [--rounds 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
+        Console.Error.WriteLine("       SampleCnn.Bench serve-load [--clients 1,4,16] [--requests 4] [--queue 8] [--rounds 1] [--threads N] [--cli src/SampleCnn.Cli/bin/Release/net10.0/SampleCnn.Cli.dll] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench data [--clips 40] [--rounds 3] [--steps 12] [--threads N] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench decode [--match NAME] [--repeat 1] [--rounds 5] [--iters 5] [--warmup 1] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench decode-snr --files A.mp3,B.mp3 (our decode against ffmpeg's, per granule)");

@@ -23,8 +23,18 @@ internal sealed class ServeCommand(IAnsiConsole console) : Command<ServeCommand.
         [CommandOption("--max-upload-mb <MB>")] [Description("Larger uploads are refused (413).")] [DefaultValue(50)]
         public int MaxUploadMb { get; init; } = 50;
 
-        [CommandOption("--queue <N>")] [Description("Requests that may wait for the model while it tags another; more get 503 with Retry-After.")] [DefaultValue(8)]
-        public int Queue { get; init; } = 8;
+        [CommandOption("--queue <N>")]
+        [Description("Requests held at once, decoding or waiting for the network (requests, not segments: those are known only once decoded); more get 503 with Retry-After.")]
+        [DefaultValue(ServiceOptions.DefaultQueue)]
+        public int Queue { get; init; } = ServiceOptions.DefaultQueue;
+
+        [CommandOption("--timeout-s <SECONDS>")] [Description("A request not tagged this long after its upload gets 503 with Retry-After; its segments not yet run are dropped.")]
+        [DefaultValue(ServiceOptions.DefaultTimeoutSeconds)]
+        public double TimeoutSeconds { get; init; } = ServiceOptions.DefaultTimeoutSeconds;
+
+        [CommandOption("--max-duration-s <SECONDS>")] [Description("Longer audio is refused (413); decoding stops there.")]
+        [DefaultValue(ServiceOptions.DefaultMaxDurationSeconds)]
+        public double MaxDurationSeconds { get; init; } = ServiceOptions.DefaultMaxDurationSeconds;
 
         [CommandOption("--api-key <KEY>")]
         [Description($"Require this key on /v1/* and /metrics (Authorization: Bearer KEY, or X-Api-Key: KEY); / and /healthz stay open. Default: {ApiKeyVariable}, else none.")]
@@ -36,7 +46,6 @@ internal sealed class ServeCommand(IAnsiConsole console) : Command<ServeCommand.
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model RUN_OR_CHECKPOINT is required")
             : MaxUploadMb < 1 ? ValidationResult.Error("--max-upload-mb must be at least 1")
-            : Queue < 0 ? ValidationResult.Error("--queue must be at least 0")
             : ScoreProblem() is { } problem ? ValidationResult.Error(problem)
             : ValidationResult.Success();
     }
@@ -58,7 +67,7 @@ internal sealed class ServeCommand(IAnsiConsole console) : Command<ServeCommand.
     {
         var device = settings.Apply();
         using var service = TagService.Open(settings.Model, settings.OpenOptions with { ThresholdsFile = settings.ThresholdsFile }, settings.TaggerOptions, device,
-            settings.Queue, settings.Decision);
+            new ServiceOptions(settings.Queue, settings.TimeoutSeconds, settings.MaxDurationSeconds), settings.Decision);
         console.MarkupLineInterpolated($"serving [bold]{service.Model.Description}[/] on {settings.Urls}");
         if (service.Thresholds is { } thresholds) TagView.RenderDecision(console, thresholds, service.Tuned);
         var key = settings.Key;

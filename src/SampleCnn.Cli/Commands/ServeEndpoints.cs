@@ -10,13 +10,13 @@ using SampleCnn.Tagging;
 namespace SampleCnn.Cli.Commands;
 
 /// <summary>
-/// serve's HTTP face: /healthz, /metrics, /v1/model, /v1/tag and /v1/taggram.png over a <see cref="TagService"/>. An upload is
-/// streamed to a private temp folder (owner-only), tagged from there and deleted; every failure is a JSON error, never a crash.
-/// With an API key, /v1/* and /metrics answer only requests that carry it.
+/// serve's HTTP face: /healthz, /metrics, /v1/model, /v1/tag, /v1/taggram.png and /v1/embed over a <see cref="TagService"/>. An
+/// upload is streamed to a private temp folder (owner-only), tagged from there and deleted; every failure is a JSON error, never a
+/// crash. With an API key, /v1/* and /metrics answer only requests that carry it.
 /// </summary>
 internal static class ServeEndpoints
 {
-    /// <summary>How long a client should wait before trying again when the queue is full.</summary>
+    /// <summary>How long a client should wait before trying again when the queue is full or a request timed out.</summary>
     const string RetryAfterSeconds = "1";
 
     /// <summary>What a raw body may be labelled (besides audio/*), or a multipart form with a file field.</summary>
@@ -41,8 +41,19 @@ internal static class ServeEndpoints
             parameters = service.Parameters,
         }));
         // cast: a lambda of HttpContext alone would be taken for a RequestDelegate, and its result dropped
-        app.MapPost("/v1/tag", (Delegate)((HttpContext context) => Tagged(context, service, maxUploadBytes, tags => TagJson(service, tags))));
-        app.MapPost("/v1/taggram.png", (Delegate)((HttpContext context) => Tagged(context, service, maxUploadBytes, tags => Results.Bytes(Taggram.Png(tags), "image/png"))));
+        app.MapPost("/v1/tag", (Delegate)((HttpContext context) => Upload(context, service, maxUploadBytes, tags => TagJson(service, tags))));
+        app.MapPost("/v1/taggram.png", (Delegate)((HttpContext context) => Upload(context, service, maxUploadBytes, tags => Results.Bytes(Taggram.Png(tags), "image/png"))));
+        // `embed`'s default: the vector the dense output layer reads, averaged over the segments
+        app.MapPost("/v1/embed", (Delegate)((HttpContext context) => service.CannotEmbed is { } why
+            ? Task.FromResult(Error(StatusCodes.Status501NotImplemented, $"this model gives no embeddings: {why}"))
+            : Upload(context, service, maxUploadBytes, tags => Results.Json(new
+            {
+                model = service.Model.Path,
+                layer = "penultimate",
+                pool = "mean",
+                width = tags.Embedding!.Length,
+                embedding = tags.Embedding,
+            }))));
     }
 
     /// <summary>Every tag's clip score, the top five, what the scores mean, and each tag's yes/no when the service decides.</summary>
@@ -62,8 +73,11 @@ internal static class ServeEndpoints
         return Results.Json(json);
     }
 
-    /// <summary>The upload tagged, answered by <paramref name="render"/>; or the JSON error saying why not.</summary>
-    static async Task<IResult> Tagged(HttpContext context, TagService service, long maxUploadBytes, Func<FileTags, IResult> render)
+    /// <summary>
+    /// An upload's way through the service, the same for every verb: streamed to a private folder (within the size limit),
+    /// queued, and answered by <paramref name="answer"/> when tagged, or with the JSON error saying why not.
+    /// </summary>
+    static async Task<IResult> Upload(HttpContext context, TagService service, long maxUploadBytes, Func<FileTags, IResult> answer)
     {
         var request = context.Request;
         if (!Accepted(request.ContentType))
@@ -93,19 +107,32 @@ internal static class ServeEndpoints
             if (body == request.Body && request.ContentLength is { } declared && declared != length)
                 return Error(StatusCodes.Status400BadRequest, $"the body ended after {length} bytes of the {declared} its Content-Length declares");
             if (length == 0) return Error(StatusCodes.Status400BadRequest, "the upload is empty: send an audio file as the body");
-            var tags = await service.TagAsync(file, context.RequestAborted);
-            if (tags is null)
+            var result = await service.TagAsync(file, context.RequestAborted);
+            switch (result.Status)
             {
-                context.Response.Headers.RetryAfter = RetryAfterSeconds;
-                return Error(StatusCodes.Status503ServiceUnavailable, $"busy: {service.Queue} requests already wait for the model; try again shortly");
+                case ServiceStatus.Busy:
+                    context.Response.Headers.RetryAfter = RetryAfterSeconds;
+                    return Error(StatusCodes.Status503ServiceUnavailable, $"busy: {service.Queue} requests are already queued for the model; try again shortly");
+                // 503, not 504: no upstream failed; the service was too loaded to finish in time, and a later try may succeed
+                case ServiceStatus.TimedOut:
+                    context.Response.Headers.RetryAfter = RetryAfterSeconds;
+                    return Error(StatusCodes.Status503ServiceUnavailable,
+                        $"timed out: not tagged within {service.Options.TimeoutSeconds:0.###} s (--timeout-s), the model being busy; try again shortly");
+                case ServiceStatus.TooLong:
+                    return Error(StatusCodes.Status413PayloadTooLarge, $"the audio is longer than {service.Options.MaxDurationSeconds:0.###} s (--max-duration-s)");
             }
+            var tags = result.Tags!;
             // the private folder's name stays private
             if (tags.Failed) return Error(StatusCodes.Status400BadRequest, $"the upload is not audio this can read: {tags.Error!.Replace(file, "upload")}");
-            return render(tags with { Path = name });
+            return answer(tags with { Path = name });
         }
         catch (Exception error) when (error is BadHttpRequestException or InvalidDataException) // a malformed form or body; a failure past here is the server's (500)
         {
             return Error(StatusCodes.Status400BadRequest, $"the upload could not be read: {error.Message}");
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested) // the client left: its segments are dropped, no one reads an answer
+        {
+            return Results.Empty;
         }
         finally
         {

@@ -7,9 +7,17 @@ namespace SampleCnn.Tagging;
 /// A network's tag scores and its embedding from one pass: [batch, tags + 512], the sigmoid scores, then the 512-wide
 /// vector the dense output layer reads (<see cref="TaggingCnn.Penultimate"/>), for `tag --parts --embedding`.
 /// </summary>
-internal sealed class ScoresAndEmbedding(TaggingCnn cnn) : nn.Module<Tensor, Tensor>(nameof(ScoresAndEmbedding))
+internal sealed class ScoresAndEmbedding : nn.Module<Tensor, Tensor>
 {
     public const int Width = ClassifierHead.Width;
+
+    readonly TaggingCnn cnn;
+
+    public ScoresAndEmbedding(TaggingCnn cnn) : base(nameof(ScoresAndEmbedding))
+    {
+        this.cnn = cnn;
+        RegisterComponents(); // the network is a submodule, so moving this to a device or to bf16 moves it
+    }
 
     public override Tensor forward(Tensor waveform)
     {

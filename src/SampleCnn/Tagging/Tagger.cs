@@ -84,30 +84,44 @@ internal sealed class Tagger : IDisposable
 
     public int SampleRate { get; }
 
-    /// <summary>How each file is cut: consecutive whole segments from its start, the first <see cref="TaggerOptions.SegmentsPerFile"/> or all.</summary>
+    /// <summary>How files are cut: every whole segment, or the first <see cref="TaggerOptions.SegmentsPerFile"/>.</summary>
     public SegmentPlan Plan => options.SegmentsPerFile is { } count ? SegmentPlan.Paper(SegmentSamples) with { Count = count } : SegmentPlan.All(SegmentSamples);
 
-    abstract record Item(int File);
-    sealed record Piece(int File, float[] Samples) : Item(File);
-    /// <summary>A file's last item: the segments queued for it, and why it failed (its scores are then dropped) or what was recovered.</summary>
-    sealed record End(int File, int Segments, bool Padded, string? Error, string? Recovered) : Item(File);
+    /// <summary>What decoding one file found: the segments it cut (all handed on), whether the one was padded, why it failed or
+    /// what a damaged file lost, and whether it ran past the samples allowed (decoding then stopped, that segment not handed on).</summary>
+    internal sealed record Decoded(int Segments, bool Padded, string? Error, string? Recovered, bool TooLong = false);
 
-    sealed class Pending(string path)
+    /// <summary>A file on its way through the network: its segments' outputs, appended as batches score them, and what decoding found once it ends.</summary>
+    internal sealed class Pending(string path)
     {
-        public string Path = path;
-        public List<float> Scores = new();
-        public int Scored, Segments = -1;
-        public bool Padded;
-        public string? Error, Recovered;
-        public bool Complete => Segments >= 0 && Scored == Segments;
+        public string Path { get; } = path;
+        public List<float> Values { get; } = [];
+        public int Scored { get; private set; }
+        public Decoded? Decoded { get; set; }
+        public bool Complete => Decoded is { } d && Scored == d.Segments;
+
+        public void Add(ReadOnlySpan<float> row)
+        {
+            Values.AddRange(row);
+            Scored++;
+        }
     }
 
-    public IEnumerable<FileTags> Tag(IReadOnlyList<string> files, CancellationToken cancel = default)
+    internal abstract record Item;
+    /// <summary>One segment of a file, waiting for a batch.</summary>
+    internal sealed record Piece(Pending File, float[] Samples) : Item;
+    /// <summary>A file's last item: what decoding it found, and where it stands among the files.</summary>
+    sealed record End(int Index, Pending File, Decoded Decoded) : Item;
+
+    public IEnumerable<FileTags> Tag(IReadOnlyList<string> files, CancellationToken cancel = default) => Run(files, cancel).Select(TagsOf);
+
+    /// <summary>A file's tags from its segments' outputs: the clip's scores are the mean of the segments'; outputs past the tags are the embedding, its mean the file's.</summary>
+    internal FileTags TagsOf(SegmentOutputs o)
     {
         var names = tags ?? throw new InvalidOperationException("this tagger was built for features, not tags");
-        return Run(files, cancel).Select(o => o.Width == names.Count
+        return o.Width == names.Count
             ? new FileTags(o.Path, names, o.Mean(), o.Values, o.Segments, o.SegmentSeconds, o.HopSeconds, o.Padded, o.Error, o.Recovered)
-            : WithEmbedding(o, names));
+            : WithEmbedding(o, names);
     }
 
     /// <summary>Each segment's row is its scores then its embedding: the file's tags, and the embedding's mean over the segments.</summary>
@@ -124,32 +138,36 @@ internal sealed class Tagger : IDisposable
     /// <summary>Each file's per-segment outputs, in the order of the files, each as soon as its last segment has been through the network.</summary>
     public IEnumerable<SegmentOutputs> Run(IReadOnlyList<string> files, CancellationToken cancel = default)
     {
-        var plan = Plan;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var queue = new BlockingCollection<Item>(2 * options.BatchSize);
-        var producer = Task.Run(() => Decode(files, plan, queue, stop.Token));
-        var pending = new List<Pending>();
+        var producer = Task.Run(() => Decode(files, queue, stop.Token));
+        var pending = new List<Pending?>(); // by file, known once decoded; emitted ones let go of
         int emitted = 0;
         var batch = new List<Piece>(options.BatchSize);
         try
         {
             foreach (var item in queue.GetConsumingEnumerable(stop.Token))
             {
-                while (pending.Count <= item.File) pending.Add(new Pending(files[pending.Count]));
                 // Full batches only (the last one excepted): the decoder fills the next while the network runs.
                 if (item is Piece piece)
                 {
                     batch.Add(piece);
-                    if (batch.Count == options.BatchSize) Score(batch, pending);
+                    if (batch.Count == options.BatchSize) Score(batch);
                 }
                 else if (item is End end)
-                    (pending[end.File].Segments, pending[end.File].Padded, pending[end.File].Error, pending[end.File].Recovered) = (end.Segments, end.Padded, end.Error, end.Recovered);
+                {
+                    while (pending.Count <= end.Index) pending.Add(null);
+                    (pending[end.Index] = end.File).Decoded = end.Decoded;
+                }
                 // A file is complete once all its segments are scored; results go out in file order.
-                for (; emitted < pending.Count && pending[emitted].Complete; emitted++)
-                    yield return Result(pending[emitted], plan);
+                for (; emitted < pending.Count && pending[emitted] is { Complete: true } file; emitted++)
+                {
+                    pending[emitted] = null;
+                    yield return OutputsOf(file);
+                }
             }
-            if (batch.Count > 0) Score(batch, pending);
-            for (; emitted < pending.Count; emitted++) yield return Result(pending[emitted], plan);
+            if (batch.Count > 0) Score(batch);
+            for (; emitted < pending.Count; emitted++) yield return OutputsOf(pending[emitted]!);
         }
         finally
         {
@@ -163,13 +181,20 @@ internal sealed class Tagger : IDisposable
     /// Decodes the files into the queue on <see cref="TaggerOptions.EffectiveDecodeThreads"/> threads, each taking the next
     /// file not yet taken: pieces of several files may interleave (each carries its file), results still go out in file order.
     /// </summary>
-    void Decode(IReadOnlyList<string> files, SegmentPlan plan, BlockingCollection<Item> queue, CancellationToken cancel)
+    void Decode(IReadOnlyList<string> files, BlockingCollection<Item> queue, CancellationToken cancel)
     {
         int next = -1;
         try
         {
             var decoders = Enumerable.Range(0, Math.Min(options.EffectiveDecodeThreads, Math.Max(1, files.Count)))
-                .Select(_ => Task.Run(() => { for (int f; (f = Interlocked.Increment(ref next)) < files.Count;) DecodeFile(files, f, plan, queue, cancel); }, cancel))
+                .Select(_ => Task.Run(() =>
+                {
+                    for (int f; (f = Interlocked.Increment(ref next)) < files.Count;)
+                    {
+                        var file = new Pending(files[f]);
+                        queue.Add(new End(f, file, DecodeFile(file.Path, samples => queue.Add(new Piece(file, samples), cancel), cancel)), cancel);
+                    }
+                }, cancel))
                 .ToArray();
             Task.WaitAll(decoders, cancel);
         }
@@ -182,31 +207,45 @@ internal sealed class Tagger : IDisposable
         finally { queue.CompleteAdding(); }
     }
 
-    void DecodeFile(IReadOnlyList<string> files, int f, SegmentPlan plan, BlockingCollection<Item> queue, CancellationToken cancel)
+    /// <summary>
+    /// Decodes one file at the network's rate and cuts it by <see cref="Plan"/>, handing each segment to <paramref name="add"/> as it
+    /// is cut, so at most one segment's samples are held here. Past <paramref name="maxSamples"/> samples it stops and says so.
+    /// A file that cannot be decoded, even part way, comes back with its error: the other files go on.
+    /// </summary>
+    internal Decoded DecodeFile(string path, Action<float[]> add, CancellationToken cancel, long maxSamples = long.MaxValue)
     {
         int segments = 0;
         bool padded = false;
-        string? error = null, recovered = null;
         try
         {
-            using var reader = new AudioReader(files[f], SampleRate, cancel);
-            foreach (var segment in Segmenter.Cut(reader.Read, plan))
+            using var reader = new AudioReader(path, SampleRate, cancel);
+            foreach (var segment in Segmenter.Cut(reader.Read, Plan))
             {
-                queue.Add(new Piece(f, segment.Samples), cancel);
+                if (reader.SamplesRead > maxSamples) return new Decoded(segments, padded, null, null, TooLong: true);
+                add(segment.Samples);
                 segments++;
                 padded |= segment.Padded;
             }
-            if (segments == 0) error = AudioDamage.NoAudio(reader.Damage);
-            else recovered = reader.Damage?.Describe((double)reader.SamplesRead / reader.SampleRate);
+            if (reader.SamplesRead > maxSamples) return new Decoded(segments, padded, null, null, TooLong: true); // the tail past the last whole segment
+            return segments == 0
+                ? new Decoded(0, false, AudioDamage.NoAudio(reader.Damage), null)
+                : new Decoded(segments, padded, null, reader.Damage?.Describe((double)reader.SamplesRead / reader.SampleRate));
         }
         catch (Exception e) when (AudioDecodeException.IsPerFile(e)) // a failure part way fails the file; the others go on
         {
-            error = AudioDecodeException.ReasonFor(e);
+            return new Decoded(segments, padded, AudioDecodeException.ReasonFor(e), null);
         }
-        queue.Add(new End(f, segments, padded, error, recovered), cancel);
     }
 
-    void Score(List<Piece> batch, List<Pending> pending)
+    /// <summary>Scores a batch and hands each segment's outputs to its file.</summary>
+    void Score(List<Piece> batch)
+    {
+        Deliver(batch, Forward(batch));
+        batch.Clear();
+    }
+
+    /// <summary>The network's outputs for a batch of segments, [batch, outputs] row by row (tag scores, then any embedding).</summary>
+    internal float[] Forward(IReadOnlyList<Piece> batch)
     {
         using var inference = inference_mode();
         using var scope = NewDisposeScope();
@@ -217,17 +256,20 @@ internal sealed class Tagger : IDisposable
         var output = network.call(input);
         if (output.shape.Length != 2 || output.shape[0] != batch.Count || output.shape[1] != outputs)
             throw new InvalidDataException($"the model returned [{string.Join(", ", output.shape)}] for [{batch.Count}, 1, {SegmentSamples}]; expected [{batch.Count}, {outputs}]");
-        var scores = output.to(ScalarType.Float32).cpu().data<float>().ToArray();
-        for (int i = 0; i < batch.Count; i++)
-        {
-            var file = pending[batch[i].File];
-            file.Scores.AddRange(scores.AsSpan(i * outputs, outputs));
-            file.Scored++;
-        }
-        batch.Clear();
+        return output.to(ScalarType.Float32).cpu().data<float>().ToArray();
     }
 
-    SegmentOutputs Result(Pending file, SegmentPlan plan) =>
-        new(file.Path, file.Error is null ? file.Scores.ToArray() : [], outputs, file.Error is null ? file.Scored : 0,
-            (double)plan.Length / SampleRate, (double)plan.Hop / SampleRate, file.Padded, file.Error, file.Recovered);
+    /// <summary>Appends each segment's row of <see cref="Forward"/>'s outputs to its file, in the batch's order (a file's segments come in order).</summary>
+    internal void Deliver(IReadOnlyList<Piece> batch, float[] scores)
+    {
+        for (int i = 0; i < batch.Count; i++) batch[i].File.Add(scores.AsSpan(i * outputs, outputs));
+    }
+
+    /// <summary>A file's per-segment outputs once it is complete (none when it failed).</summary>
+    internal SegmentOutputs OutputsOf(Pending file)
+    {
+        var (plan, decoded) = (Plan, file.Decoded!);
+        return new(file.Path, decoded.Error is null ? file.Values.ToArray() : [], outputs, decoded.Error is null ? file.Scored : 0,
+            (double)plan.Length / SampleRate, (double)plan.Hop / SampleRate, decoded.Padded, decoded.Error, decoded.Recovered);
+    }
 }

@@ -50,7 +50,7 @@ public partial class ServeApiTests
         Assert.Equal("image/png", response.Content.Headers.ContentType!.MediaType);
         var png = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
-        var expected = (await server.Service.TagAsync(Fixtures.PathOf(Song)))!;
+        var expected = (await server.Service.TagAsync(Fixtures.PathOf(Song))).Tags!;
         Assert.Equal(Taggram.Png(expected with { Path = "song.mp3" }), png); // one drawing, titled with the form's file name
 
         var empty = await server.Client.PostAsync("/v1/taggram.png", new ByteArrayContent([]));
@@ -85,8 +85,7 @@ public partial class ServeApiTests
         void Keep(string checkpoint)
         {
             // a and c at their scores (pass), b and d just above (fail), as tag's own decision tests do
-            using var service = TagService.Open(checkpoint, new(), new TaggerOptions(), TorchSharp.torch.CPU, 1);
-            var scores = service.TagAsync(Fixtures.PathOf(Song)).GetAwaiter().GetResult()!.ClipScores;
+            var scores = TagScores(checkpoint, Fixtures.PathOf(Song));
             kept = new TagThresholds("3^4", checkpoint, 1, "store", "valid", "paper", "mean", 0, 10,
                 TaggerTests.Tags.Select((t, j) => new TagThreshold(t, j % 2 == 0 ? scores[j] : MathF.BitIncrement(scores[j]), true, 0.5, 2, 8)).ToList());
             kept.Write(RunFolder.ThresholdsOf(checkpoint));
@@ -131,7 +130,7 @@ public partial class ServeApiTests
         Dictionary<string, float> fp32;
         await using (var server = new Server())
             fp32 = Scores(await Json(await server.Client.PostAsync("/v1/tag", ServeTests.Audio())));
-        await using (var server = new Server(options: new TaggerOptions(Engine: engine, BFloat16: bf16)))
+        await using (var server = new Server(tagger: new TaggerOptions(Engine: engine, BFloat16: bf16)))
         {
             var other = Scores(await Json(await server.Client.PostAsync("/v1/tag", ServeTests.Audio())));
             foreach (var tag in TaggerTests.Tags) Assert.Equal(fp32[tag], other[tag], within);
@@ -210,18 +209,16 @@ public partial class ServeApiTests
     }
 
     [Fact]
-    public async Task TheQueueDepthGaugeCountsRequestsWaitingForTheModel()
+    public async Task TheQueueDepthGaugeCountsRequestsHeld()
     {
         await using var server = new Server(queue: 2);
-        await server.Service.Gate.WaitAsync();
-        var waiting = server.Client.PostAsync("/v1/tag", ServeTests.Audio());
-        double depth = 0;
-        for (int i = 0; i < 100 && depth == 0; i++, await Task.Delay(50))
-            depth = Parse(await server.Client.GetStringAsync("/metrics"))["samplecnn_queue_depth{}"];
-        server.Service.Gate.Release();
-        Assert.Equal(1, depth);
-        Assert.Equal(HttpStatusCode.OK, (await waiting).StatusCode);
-        Assert.Equal(0, Parse(await server.Client.GetStringAsync("/metrics"))["samplecnn_queue_depth{}"]);
+        server.Service.Paused = true; // the network holds the request
+        var held = server.Client.PostAsync("/v1/tag", ServeTests.Audio());
+        double Depth() => Parse(server.Client.GetStringAsync("/metrics").GetAwaiter().GetResult())["samplecnn_queue_depth{}"];
+        await Until(() => Depth() == 1);
+        server.Service.Paused = false;
+        Assert.Equal(HttpStatusCode.OK, (await held).StatusCode);
+        Assert.Equal(0, Depth());
     }
 
     [Fact]

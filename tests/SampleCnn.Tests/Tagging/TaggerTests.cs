@@ -49,6 +49,27 @@ public class TaggerTests
     }
 
     [Fact]
+    public void DecodingStopsOnceTheAudioRunsPastTheSamplesAllowed()
+    {
+        using var scratch = new Fixtures.Scratch();
+        var (model, _) = TinyModel(scratch.Folder);
+        using (model)
+        {
+            using var tagger = new Tagger(model, Tags, CPU);
+            var file = Fixtures.PathOf("mtat-like-16k-mono.mp3");
+            int handed = 0;
+            var whole = tagger.DecodeFile(file, _ => handed++, default);
+            Assert.Equal((false, whole.Segments), (whole.TooLong, handed));
+            Assert.True(whole.Segments > 40);
+            handed = 0;
+            var cut = tagger.DecodeFile(file, _ => handed++, default, maxSamples: 1000);
+            Assert.True(cut.TooLong);
+            Assert.Equal(1000 / 243, handed); // the 5th segment ends past sample 1000: nothing after it is read
+            Assert.Equal(handed, cut.Segments);
+        }
+    }
+
+    [Fact]
     public void SeveralDecodingThreadsGiveTheSameResultsInFileOrder()
     {
         using var scratch = new Fixtures.Scratch();
