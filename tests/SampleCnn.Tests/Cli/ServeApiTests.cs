@@ -210,7 +210,7 @@ public partial class ServeApiTests
     }
 
     [Fact]
-    public async Task TheQueueDepthGaugeCountsRequestsWaitingForTheModel()
+    public async Task TheQueueDepthGaugeCountsRequestsHeld()
     {
         await using var server = new Server(queue: 2);
         server.Service.Paused = true;

@@ -57,7 +57,7 @@ public class ServeTests
     internal static ByteArrayContent Audio(string? file = null) => new(File.ReadAllBytes(file ?? Music));
 
     /// <summary>`tag`'s clip scores for a file, in the order of the tags.</summary>
-    static float[] TagScores(string checkpoint, string file)
+    internal static float[] TagScores(string checkpoint, string file)
     {
         using var session = TaggingSession.Open([file], checkpoint, new ModelOpenOptions(), new TaggerOptions(), null, CPU);
         return session.Run().Single().ClipScores;
@@ -66,7 +66,7 @@ public class ServeTests
     static float[] Scores(JsonElement json) => TaggerTests.Tags.Select(t => json.GetProperty("scores").GetProperty(t).GetSingle()).ToArray();
 
     /// <summary>Waits (at most a minute) until <paramref name="condition"/> holds.</summary>
-    static async Task Until(Func<bool> condition)
+    internal static async Task Until(Func<bool> condition)
     {
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         while (!condition())
