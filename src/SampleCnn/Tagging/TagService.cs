@@ -76,7 +76,6 @@ public sealed class TagService : IDisposable
             var embeds = model.Cnn is not null && options.Engine == TaggerEngine.Torch;
             var (thresholds, tuned) = (decide ?? (model.Thresholds is null ? null : TagDecision.Tuned))?.For(model) ?? default;
             var tagger = TaggingSession.TaggerFor(model, device, options with { Embedding = embeds });
-            var (thresholds, tuned) = (decide ?? (model.Thresholds is null ? null : TagDecision.Tuned))?.For(model) ?? default;
             return new TagService(model, tagger, service, options.BatchSize, options.EffectiveDecodeThreads, parameters, embeds, thresholds, tuned);
         }
         catch

@@ -85,8 +85,7 @@ public partial class ServeApiTests
         void Keep(string checkpoint)
         {
             // a and c at their scores (pass), b and d just above (fail), as tag's own decision tests do
-            using var service = TagService.Open(checkpoint, new(), new TaggerOptions(), TorchSharp.torch.CPU, new ServiceOptions(1));
-            var scores = service.TagAsync(Fixtures.PathOf(Song)).GetAwaiter().GetResult().Tags!.ClipScores;
+            var scores = TagScores(checkpoint, Fixtures.PathOf(Song));
             kept = new TagThresholds("3^4", checkpoint, 1, "store", "valid", "paper", "mean", 0, 10,
                 TaggerTests.Tags.Select((t, j) => new TagThreshold(t, j % 2 == 0 ? scores[j] : MathF.BitIncrement(scores[j]), true, 0.5, 2, 8)).ToList());
             kept.Write(RunFolder.ThresholdsOf(checkpoint));
@@ -213,15 +212,13 @@ public partial class ServeApiTests
     public async Task TheQueueDepthGaugeCountsRequestsHeld()
     {
         await using var server = new Server(queue: 2);
-        server.Service.Paused = true;
-        var waiting = server.Client.PostAsync("/v1/tag", ServeTests.Audio());
-        double depth = 0;
-        for (int i = 0; i < 100 && depth == 0; i++, await Task.Delay(50))
-            depth = Parse(await server.Client.GetStringAsync("/metrics"))["samplecnn_queue_depth{}"];
+        server.Service.Paused = true; // the network holds the request
+        var held = server.Client.PostAsync("/v1/tag", ServeTests.Audio());
+        double Depth() => Parse(server.Client.GetStringAsync("/metrics").GetAwaiter().GetResult())["samplecnn_queue_depth{}"];
+        await Until(() => Depth() == 1);
         server.Service.Paused = false;
-        Assert.Equal(1, depth);
-        Assert.Equal(HttpStatusCode.OK, (await waiting).StatusCode);
-        Assert.Equal(0, Parse(await server.Client.GetStringAsync("/metrics"))["samplecnn_queue_depth{}"]);
+        Assert.Equal(HttpStatusCode.OK, (await held).StatusCode);
+        Assert.Equal(0, Depth());
     }
 
     [Fact]

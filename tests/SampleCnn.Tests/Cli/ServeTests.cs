@@ -25,7 +25,7 @@ public class ServeTests
         public string Checkpoint { get; }
 
         /// <param name="model">Another model than the tiny checkpoint, with the options it opens with.</param>
-        /// <param name="beside">Called with the checkpoint's path before the service opens it (to keep files beside it).</param>
+        /// <param name="beside">Called with the tiny checkpoint's path before the service opens it (to keep files beside it).</param>
         public Server(int queue = 8, long maxUploadBytes = 50L * 1024 * 1024, ServiceOptions? options = null, TaggerOptions? tagger = null,
             (string Path, ModelOpenOptions Options)? model = null, TagDecision? decide = null, string? apiKey = null, Action<string>? beside = null)
         {
