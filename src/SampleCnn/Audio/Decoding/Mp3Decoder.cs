@@ -15,7 +15,7 @@ namespace SampleCnn.Audio.Decoding;
 /// Asked for mono, a stereo file is mixed to mono in the frequency domain (NLayer's downmix: (L + R) / 2, or M / sqrt 2
 /// for mid/side granules) before the hybrid and polyphase filterbanks, so these run once instead of twice. Both banks
 /// are linear, so that equals decoding both channels and averaging them, as long as the two channels of every
-/// granule use the same block type (else their windows differ); a file where they do not anywhere
+/// granule use the same block type (else their windows differ); a file where they differ anywhere
 /// (<see cref="Mp3Layout.SplitBlockFrames"/>) is decoded in stereo.
 /// </summary>
 internal sealed class Mp3Decoder : IAudioDecoder

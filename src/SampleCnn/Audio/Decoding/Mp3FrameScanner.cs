@@ -44,6 +44,7 @@ internal static class Mp3FrameScanner
             {
                 end = new AudioDamage(AudioProblem.Truncated, $"truncated: the last frame needs {position + header.Value.Length - length:N0} bytes past the end of the file");
                 if (first is not null) frames++; // decoded with the missing bytes as zeros, as ffmpeg does
+                if (first is not null && SplitBlocks(bytes, position, header.Value)) splitBlockFrames++;
                 break;
             }
             if (fits)
@@ -81,8 +82,8 @@ internal static class Mp3FrameScanner
     {
         if (header.Layer != 3 || header.Channels != 2) return false;
         Span<byte> side = stackalloc byte[32];
-        side = side[..bytes.Read(position + 4 + (header.HasCrc ? 2 : 0), side[..header.SideInfoLength])];
-        if (side.Length < header.SideInfoLength) return false; // a cut-off frame: its granules decode as silence
+        side.Clear(); // bytes past the end of a cut-off frame are decoded as zeros
+        bytes.Read(position + 4 + (header.HasCrc ? 2 : 0), side[..header.SideInfoLength]);
         bool mpeg1 = header.Version == Mp3FrameHeader.Mpeg1;
         int bit = mpeg1 ? 9 + 3 + 2 * 4 : 8 + 2; // main_data_begin, private bits, scfsi
         for (int granule = 0; granule < (mpeg1 ? 2 : 1); granule++)
