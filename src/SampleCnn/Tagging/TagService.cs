@@ -275,8 +275,15 @@ public sealed class TagService : IDisposable
     void Complete(Job job)
     {
         if (job.File.Decoded is not { } decoded) return;
-        if (decoded.TooLong) job.Done.TrySetResult(new ServiceResult(ServiceStatus.TooLong));
-        else if (decoded.Error is not null || job.File.Complete) job.Done.TrySetResult(new ServiceResult(ServiceStatus.Done, tagger.TagsOf(tagger.OutputsOf(job.File))));
+        try
+        {
+            if (decoded.TooLong) job.Done.TrySetResult(new ServiceResult(ServiceStatus.TooLong));
+            else if (decoded.Error is not null || job.File.Complete) job.Done.TrySetResult(new ServiceResult(ServiceStatus.Done, tagger.TagsOf(tagger.OutputsOf(job.File))));
+        }
+        catch (Exception e) // a fault of ours fails this request alone: the worker and the decoders go on
+        {
+            job.Done.TrySetException(e);
+        }
     }
 
     public void Dispose()
