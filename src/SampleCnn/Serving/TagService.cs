@@ -292,11 +292,18 @@ public sealed class TagService : IDisposable
     void Complete(Job job)
     {
         if (job.File.Decoded is not { } decoded) return;
-        if (decoded.TooLong) job.Done.TrySetResult(new ServiceResult(ServiceStatus.TooLong));
-        else if (decoded.Error is not null || job.File.Complete)
+        try
         {
-            var tags = tagger.TagsOf(tagger.OutputsOf(job.File));
-            job.Done.TrySetResult(new ServiceResult(ServiceStatus.Done, Thresholds is null ? tags : tags with { Thresholds = Thresholds }));
+            if (decoded.TooLong) job.Done.TrySetResult(new ServiceResult(ServiceStatus.TooLong));
+            else if (decoded.Error is not null || job.File.Complete)
+            {
+                var tags = tagger.TagsOf(tagger.OutputsOf(job.File));
+                job.Done.TrySetResult(new ServiceResult(ServiceStatus.Done, Thresholds is null ? tags : tags with { Thresholds = Thresholds }));
+            }
+        }
+        catch (Exception e) // a fault of ours fails this request alone: the worker and the decoders go on
+        {
+            job.Done.TrySetException(e);
         }
     }
 
