@@ -67,7 +67,7 @@ public sealed class ServiceMetrics
                 text.Append($"samplecnn_request_duration_seconds_count{{endpoint=\"{endpoint}\"}} {latency.Count}\n");
             }
         }
-        Head("samplecnn_queue_depth", "gauge", "Requests waiting for the model.");
+        Head("samplecnn_queue_depth", "gauge", "Requests held: being decoded, waiting for the network or being scored.");
         text.Append($"samplecnn_queue_depth {queueDepth}\n");
         Head("samplecnn_segments_tagged_total", "counter", "Segments the network has scored (its rate is segments per second).");
         text.Append($"samplecnn_segments_tagged_total {segmentsTagged}\n");
