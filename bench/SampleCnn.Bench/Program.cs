@@ -19,7 +19,7 @@ switch (args.FirstOrDefault())
         return 0;
 
     case "worker-decode":
-        DecodeWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 5), ffmpeg: options.Text("decoder", "ours") == "ffmpeg", options.Int("repeat", 1));
+        DecodeWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 5), ffmpeg: options.Text("decoder", "ours") == "ffmpeg", options.Int("repeat", 1), cpu: options.Text("clock", "wall") == "cpu");
         return 0;
 
     case "decode":
@@ -34,7 +34,7 @@ switch (args.FirstOrDefault())
         }
         int repeat = options.Int("repeat", 1);
         var seconds = repeat * files.Sum(f => AudioDuration(f));
-        string[] common = ["--files", string.Join(',', files), "--warmup", $"{options.Int("warmup", 1)}", "--iters", $"{options.Int("iters", 5)}", "--repeat", $"{repeat}"];
+        string[] common = ["--files", string.Join(',', files), "--warmup", $"{options.Int("warmup", 1)}", "--iters", $"{options.Int("iters", 5)}", "--repeat", $"{repeat}", "--clock", options.Text("clock", "wall")];
         var self = Environment.ProcessPath!;
         var selfArgs = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(Options).Assembly.Location } : [];
         Contender[] contenders =
@@ -43,7 +43,7 @@ switch (args.FirstOrDefault())
             new("ffmpeg -ac 1 -ar 22050 -f f32le, -threads 1", self, [.. selfArgs, "worker-decode", .. common, "--decoder", "ffmpeg"]),
         ];
         var title = string.Create(CultureInfo.InvariantCulture,
-            $"MP3 decode + downmix + resample to 22050 Hz: {files.Length} files x {repeat}, {seconds:F1} s of audio per iteration ({string.Join(", ", files.Select(Path.GetFileName))}; ffmpeg: one process per file, -stream_loop {repeat - 1})");
+            $"MP3 decode + downmix + resample to 22050 Hz: {files.Length} files x {repeat}, {seconds:F1} s of audio per iteration, {(options.Text("clock", "wall") == "cpu" ? "CPU time" : "wall-clock time")} ({string.Join(", ", files.Select(Path.GetFileName))}; ffmpeg: one process per file, -stream_loop {repeat - 1})");
         Console.WriteLine(Comparison.Run(title, contenders, options.Int("rounds", 5), Console.Error, seconds));
         return 0;
     }
@@ -114,7 +114,7 @@ switch (args.FirstOrDefault())
         Console.Error.WriteLine("       SampleCnn.Bench tag [--rounds 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench serve-load [--clients 1,4,16] [--requests 4] [--queue 8] [--rounds 1] [--threads N] [--cli src/SampleCnn.Cli/bin/Release/net10.0/SampleCnn.Cli.dll] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench data [--clips 40] [--rounds 3] [--steps 12] [--threads N] [--bench-dir bench]");
-        Console.Error.WriteLine("       SampleCnn.Bench decode [--match NAME] [--repeat 1] [--rounds 5] [--iters 5] [--warmup 1] [--bench-dir bench]");
+        Console.Error.WriteLine("       SampleCnn.Bench decode [--match NAME] [--repeat 1] [--clock wall|cpu] [--rounds 5] [--iters 5] [--warmup 1] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench decode-snr --files A.mp3,B.mp3 (our decode against ffmpeg's, per granule)");
         return 2;
 }

@@ -5,14 +5,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
+using SampleCnn.Cli.Web;
 using SampleCnn.Tagging;
 
 namespace SampleCnn.Cli.Commands;
 
 /// <summary>
-/// serve's HTTP face: /healthz, /metrics, /v1/model, /v1/tag, /v1/taggram.png and /v1/embed over a <see cref="TagService"/>. An
-/// upload is streamed to a private temp folder (owner-only), tagged from there and deleted; every failure is a JSON error, never a
-/// crash. With an API key, /v1/* and /metrics answer only requests that carry it.
+/// serve's HTTP face: /healthz, /metrics, /v1/model, /v1/tag, /v1/taggram.png and /v1/embed over a <see cref="TagService"/>. An upload is
+/// streamed to a private temp folder (owner-only), tagged from there and deleted; every failure is a JSON error, never a crash.
+/// With an API key, /v1/* and /metrics answer only requests that carry it.
 /// </summary>
 internal static class ServeEndpoints
 {
@@ -28,6 +29,7 @@ internal static class ServeEndpoints
         var metrics = new ServiceMetrics();
         app.Use(Measured(metrics)); // first, so refusals count too
         if (apiKey is not null) app.Use(KeyRequired(apiKey));
+        ServePage.Map(app);
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/metrics", () => Results.Text(metrics.Text(service.QueueDepth, service.SegmentsTagged), ServiceMetrics.ContentType));
         app.MapGet("/v1/model", () => Results.Json(new
@@ -41,12 +43,12 @@ internal static class ServeEndpoints
             parameters = service.Parameters,
         }));
         // cast: a lambda of HttpContext alone would be taken for a RequestDelegate, and its result dropped
-        app.MapPost("/v1/tag", (Delegate)((HttpContext context) => Upload(context, service, maxUploadBytes, tags => TagJson(service, tags))));
-        app.MapPost("/v1/taggram.png", (Delegate)((HttpContext context) => Upload(context, service, maxUploadBytes, tags => Results.Bytes(Taggram.Png(tags), "image/png"))));
+        app.MapPost("/v1/tag", (Delegate)((HttpContext context) => Tagged(context, service, maxUploadBytes, tags => TagJson(service, tags, context.Request.Query["taggram"] == "true"))));
+        app.MapPost("/v1/taggram.png", (Delegate)((HttpContext context) => Tagged(context, service, maxUploadBytes, tags => Results.Bytes(Taggram.Png(tags), "image/png"))));
         // `embed`'s default: the vector the dense output layer reads, averaged over the segments
         app.MapPost("/v1/embed", (Delegate)((HttpContext context) => service.CannotEmbed is { } why
             ? Task.FromResult(Error(StatusCodes.Status501NotImplemented, $"this model gives no embeddings: {why}"))
-            : Upload(context, service, maxUploadBytes, tags => Results.Json(new
+            : Tagged(context, service, maxUploadBytes, tags => Results.Json(new
             {
                 model = service.Model.Path,
                 layer = "penultimate",
@@ -56,8 +58,11 @@ internal static class ServeEndpoints
             }))));
     }
 
-    /// <summary>Every tag's clip score, the top five, what the scores mean, and each tag's yes/no when the service decides.</summary>
-    static IResult TagJson(TagService service, FileTags tags)
+    /// <summary>
+    /// Every tag's clip score, the top five, what the scores mean, each tag's yes/no when the service decides, and with
+    /// <paramref name="taggram"/> the per-segment scores the tagger already has (one row per segment, in the order of tags).
+    /// </summary>
+    static IResult TagJson(TagService service, FileTags tags, bool taggram)
     {
         var json = new Dictionary<string, object?>
         {
@@ -70,14 +75,15 @@ internal static class ServeEndpoints
         };
         if (tags.Recovered is not null) json["recovered"] = tags.Recovered; // a damaged upload, tagged from the audio before the damage
         if (tags.Thresholds is not null) json["decisions"] = FileTagsFormat.Decisions(tags);
+        if (taggram) json["taggram"] = new { segment_s = tags.SegmentSeconds, hop_s = tags.HopSeconds, tags = tags.Tags, scores = tags.SegmentScores.Chunk(tags.Tags.Count) };
         return Results.Json(json);
     }
 
     /// <summary>
-    /// An upload's way through the service, the same for every verb: streamed to a private folder (within the size limit),
-    /// queued, and answered by <paramref name="answer"/> when tagged, or with the JSON error saying why not.
+    /// An upload's way through the service, the same for every endpoint: streamed to a private folder (within the size limit),
+    /// queued, and answered by <paramref name="render"/> when tagged, or with the JSON error saying why not.
     /// </summary>
-    static async Task<IResult> Upload(HttpContext context, TagService service, long maxUploadBytes, Func<FileTags, IResult> answer)
+    static async Task<IResult> Tagged(HttpContext context, TagService service, long maxUploadBytes, Func<FileTags, IResult> render)
     {
         var request = context.Request;
         if (!Accepted(request.ContentType))
@@ -124,7 +130,7 @@ internal static class ServeEndpoints
             var tags = result.Tags!;
             // the private folder's name stays private
             if (tags.Failed) return Error(StatusCodes.Status400BadRequest, $"the upload is not audio this can read: {tags.Error!.Replace(file, "upload")}");
-            return answer(tags with { Path = name });
+            return render(tags with { Path = name });
         }
         catch (Exception error) when (error is BadHttpRequestException or InvalidDataException) // a malformed form or body; a failure past here is the server's (500)
         {

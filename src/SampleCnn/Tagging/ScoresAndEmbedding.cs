@@ -11,12 +11,12 @@ internal sealed class ScoresAndEmbedding : nn.Module<Tensor, Tensor>
 {
     public const int Width = ClassifierHead.Width;
 
-    readonly TaggingCnn cnn;
+    private readonly TaggingCnn cnn;
 
     public ScoresAndEmbedding(TaggingCnn cnn) : base(nameof(ScoresAndEmbedding))
     {
         this.cnn = cnn;
-        RegisterComponents(); // the network is a submodule, so moving this to a device or to bf16 moves it
+        RegisterComponents(); // a submodule, so eval(), to(device) and to(bf16) reach the network
     }
 
     public override Tensor forward(Tensor waveform)

@@ -64,8 +64,7 @@ public sealed class TagService : IDisposable
 
     /// <param name="options">How the network runs; the embedding is added for our networks on libtorch (one pass gives both).</param>
     /// <param name="decide">How scores become yes/no tags; null: by the thresholds tuned for the model when it has them, else scores only.</param>
-    public static TagService Open(string modelPath, ModelOpenOptions modelOptions, TaggerOptions options, Device device, ServiceOptions service,
-        TagDecision? decide = null)
+    public static TagService Open(string modelPath, ModelOpenOptions modelOptions, TaggerOptions options, Device device, ServiceOptions service, TagDecision? decide = null)
     {
         if (service.Queue < 1) throw new OptionException(nameof(service.Queue), "queue length", service.Queue, "must be at least 1 request");
         if (!(service.TimeoutSeconds > 0)) throw new OptionException(nameof(service.TimeoutSeconds), "request timeout in seconds", service.TimeoutSeconds, "must be more than 0");

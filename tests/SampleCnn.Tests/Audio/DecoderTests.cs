@@ -119,6 +119,59 @@ public class DecoderTests
         Assert.True(Signals.Rms(difference) < 1e-4, $"RMS difference {Signals.Rms(difference):E2}");
     }
 
+    // Asked for mono, the MP3 decoder mixes the channels before its filterbanks (one synthesis instead of two):
+    // the same samples as decoding both channels and averaging them, within float rounding.
+    [Theory]
+    [InlineData("msd-like-44k-stereo.mp3")]
+    [InlineData("mid-reservoir-44k-stereo.mp3")]
+    public void StereoMp3DecodedAsMonoIsTheAverageOfItsChannels(string name)
+    {
+        var path = Fixtures.PathOf(name);
+        var (stereo, _, channels) = DecodeAll(path);
+        Assert.Equal(2, channels);
+        var expected = new float[stereo.Length / 2];
+        AudioReader.Downmix(stereo, 2, expected);
+
+        using var decoder = AudioDecoders.Open(path, mono: true);
+        Assert.Equal(1, decoder.Channels);
+        var mono = new float[expected.Length + 1];
+        int frames = 0;
+        for (int n; (n = decoder.Read(mono.AsSpan(frames))) > 0;) frames += n;
+        Assert.Equal(expected.Length, frames);
+        float worst = expected.Select((e, i) => Math.Abs(e - mono[i])).Max();
+        Assert.True(worst < 1e-5f, $"max |difference| {worst:E2}");
+        Assert.True(Signals.Rms(expected) > 0.01);
+    }
+
+    // Where the two channels of a granule switch windows differently, mixing before the hybrid filterbank would be
+    // wrong: such a file is decoded in stereo even when mono is asked for. Frames of silence whose side information
+    // gives the first channel short blocks in granule 0 (MPEG-1) or in its only granule (MPEG-2).
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFB, 0x90, 0x00 }, 417, 53)] // MPEG-1, 128 kbps, 44.1 kHz, stereo
+    [InlineData(new byte[] { 0xFF, 0xF3, 0x80, 0x00 }, 208, 48)] // MPEG-2, 64 kbps, 22.05 kHz, stereo
+    public void StereoMp3WhoseChannelsSwitchBlocksDifferentlyStaysStereo(byte[] header, int length, int windowSwitchingBit)
+    {
+        byte[] File(bool split)
+        {
+            var frame = new byte[length];
+            header.CopyTo(frame, 0);
+            if (split) // window_switching_flag = 1, block_type = 2 (short) for channel 0
+            {
+                foreach (int bit in new[] { windowSwitchingBit, windowSwitchingBit + 1 })
+                    frame[4 + bit / 8] |= (byte)(0x80 >> (bit % 8));
+            }
+            return Enumerable.Repeat(frame, 10).SelectMany(f => f).ToArray();
+        }
+        using var scratch = new Fixtures.Scratch();
+        foreach (var split in new[] { false, true })
+        {
+            var path = scratch.Write($"split-{split}.mp3", File(split));
+            using var stream = System.IO.File.OpenRead(path);
+            using var decoder = new Mp3Decoder(path, stream, mono: true);
+            Assert.Equal(split ? 2 : 1, decoder.Channels);
+        }
+    }
+
     [Fact]
     public void ChannelsAreAveraged()
     {

@@ -89,6 +89,39 @@ public class TaggerTests
         }
     }
 
+    // AudioReader has a stereo MP3 mixed before synthesis; the scores stay those of decoding both channels and
+    // averaging them (written to a float WAV here, which goes through the same resampler).
+    [Theory]
+    [InlineData("msd-like-44k-stereo.mp3")]
+    [InlineData("mid-reservoir-44k-stereo.mp3")]
+    public void StereoMp3MixedBeforeSynthesisKeepsTheScoresWithin1e5(string name)
+    {
+        using var scratch = new Fixtures.Scratch();
+        var (model, _) = TinyModel(scratch.Folder);
+        var mp3 = Fixtures.PathOf(name);
+        float[] stereo;
+        using (var decoder = AudioDecoders.Open(mp3))
+        {
+            var all = new List<float>();
+            var buffer = new float[2000];
+            for (int frames; (frames = decoder.Read(buffer)) > 0;) all.AddRange(buffer.AsSpan(0, frames * 2));
+            stereo = all.ToArray();
+        }
+        var mono = new float[stereo.Length / 2];
+        AudioReader.Downmix(stereo, 2, mono);
+        var wav = Path.Combine(scratch.Folder, "averaged.wav");
+        WavWriter.WriteMonoFloat(wav, mono, 44100);
+        using (model)
+        {
+            var results = new Tagger(model, Tags, CPU, new TaggerOptions()).Tag([mp3, wav]).ToList();
+            Assert.All(results, r => Assert.False(r.Failed, r.Error));
+            Assert.Equal(results[1].Segments, results[0].Segments);
+            Assert.True(results[0].Segments > 0);
+            var worst = results[0].SegmentScores.Zip(results[1].SegmentScores, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst < 1e-5, $"largest difference {worst:E2}");
+        }
+    }
+
     [Fact]
     public void TagsEveryFormatInOrderWithSegmentScoresAndTheirMean()
     {

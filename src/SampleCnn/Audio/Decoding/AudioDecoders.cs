@@ -19,12 +19,13 @@ internal static class AudioDecoders
     }
 
     /// <param name="cancel">Stops a decode in progress (the ffmpeg process is killed).</param>
-    public static IAudioDecoder Open(string path, CancellationToken cancel = default)
+    /// <param name="mono">The caller averages the channels anyway: a decoder that can mix earlier, for less work, does (see <see cref="IAudioDecoder.Channels"/>).</param>
+    public static IAudioDecoder Open(string path, CancellationToken cancel = default, bool mono = false)
     {
         var stream = OpenRegularFile(path);
         try
         {
-            var decoder = Open(path, stream, cancel);
+            var decoder = Open(path, stream, cancel, mono);
             try
             {
                 CheckSampleRate(path, decoder.SampleRate);
@@ -68,7 +69,7 @@ internal static class AudioDecoders
         return stream;
     }
 
-    static IAudioDecoder Open(string path, Stream stream, CancellationToken cancel)
+    static IAudioDecoder Open(string path, Stream stream, CancellationToken cancel, bool mono)
     {
         Span<byte> head = stackalloc byte[64];
         head = head[..stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
@@ -90,7 +91,7 @@ internal static class AudioDecoders
             case AudioFormat.Wav:
                 return BuiltInOrFfmpeg(path, stream, () => new WavDecoder(path, stream), "this WAV codec", cancel);
             case AudioFormat.Mp3:
-                return BuiltInOrFfmpeg(path, stream, () => new Mp3Decoder(path, stream), "MP3 with intensity stereo", cancel);
+                return BuiltInOrFfmpeg(path, stream, () => new Mp3Decoder(path, stream, mono), "MP3 with intensity stereo", cancel);
             case AudioFormat.OggVorbis:
                 return new VorbisDecoder(path, stream);
             case AudioFormat.Unknown when FfmpegDecoder.Executable is null:

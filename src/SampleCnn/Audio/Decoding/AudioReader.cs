@@ -37,7 +37,7 @@ internal sealed class AudioReader : IDisposable
         SampleRate = sampleRate;
         try
         {
-            decoder = AudioDecoders.Open(path, cancel);
+            decoder = AudioDecoders.Open(path, cancel, mono: true);
         }
         catch (Exception e) when (IsInternal(e))
         {

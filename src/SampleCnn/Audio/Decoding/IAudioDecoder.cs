@@ -1,6 +1,9 @@
 namespace SampleCnn.Audio.Decoding;
 
-/// <summary>A decoder streaming interleaved float samples in [-1, 1] at the file's own rate and channel count.</summary>
+/// <summary>
+/// A decoder streaming interleaved float samples in [-1, 1] at the file's own rate and channel count (one channel,
+/// the average, where the caller asked for mono and the decoder mixes before synthesis: <see cref="Mp3Decoder"/>).
+/// </summary>
 internal interface IAudioDecoder : IDisposable
 {
     int SampleRate { get; }

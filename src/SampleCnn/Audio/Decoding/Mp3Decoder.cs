@@ -12,6 +12,11 @@ namespace SampleCnn.Audio.Decoding;
 /// <see cref="AudioDecoders"/> hands them to ffmpeg): NLayer's intensity-stereo processing does not follow
 /// the MPEG-2 rules (illegal positions, intensity scale), which put 19% of the granules of real files
 /// below 40 dB SNR against ffmpeg, and it cannot be corrected from outside its frame decoder.
+/// Asked for mono, a stereo file is mixed to mono in the frequency domain (NLayer's downmix: (L + R) / 2, or M / sqrt 2
+/// for mid/side granules) before the hybrid and polyphase filterbanks, so these run once instead of twice. Both banks
+/// are linear, so that equals decoding both channels and averaging them, as long as the two channels of every
+/// granule use the same block type (else their windows differ); a file where they differ anywhere
+/// (<see cref="Mp3Layout.SplitBlockFrames"/>) is decoded in stereo.
 /// </summary>
 internal sealed class Mp3Decoder : IAudioDecoder
 {
@@ -19,6 +24,7 @@ internal sealed class Mp3Decoder : IAudioDecoder
     private readonly string path;
     private readonly Mp3Layout layout;
     private readonly MpegFrameDecoder frameDecoder = new();
+    private readonly int channels;
     private readonly float[] decoded = new float[2 * 1152];
     private byte[] frameBytes = new byte[2048]; // the largest frame (layer II, 384 kbps at 32 kHz) is 1729 bytes
     private int decodedOffset, decodedCount;    // in samples of decoded[]
@@ -28,7 +34,7 @@ internal sealed class Mp3Decoder : IAudioDecoder
     private long bytesSkipped;
 
     public int SampleRate => layout.First.SampleRate;
-    public int Channels => layout.First.Channels;
+    public int Channels => channels;
 
     public AudioDamage? Damage
     {
@@ -44,7 +50,8 @@ internal sealed class Mp3Decoder : IAudioDecoder
         }
     }
 
-    public Mp3Decoder(string path, Stream stream)
+    /// <param name="mono">Whether the samples are wanted as one channel (the average of two); <see cref="Channels"/> says whether they are.</param>
+    public Mp3Decoder(string path, Stream stream, bool mono = false)
     {
         this.path = path;
         this.stream = stream;
@@ -52,12 +59,18 @@ internal sealed class Mp3Decoder : IAudioDecoder
         if (layout.IntensityStereoFrames > 0)
             throw new AudioDecodeException(path, AudioProblem.UnsupportedCodec,
                 $"{layout.IntensityStereoFrames} of {layout.Frames} MP3 frames use intensity stereo, which the built-in decoder does not decode correctly; install ffmpeg (e.g. apt-get install ffmpeg) to decode it");
+        channels = layout.First.Channels;
+        if (mono && channels == 2 && layout.SplitBlockFrames == 0)
+        {
+            frameDecoder.StereoMode = StereoMode.DownmixToMono;
+            channels = 1;
+        }
         stream.Position = layout.FirstFrame;
     }
 
     public int Read(Span<float> interleaved)
     {
-        int channels = Channels, frames = 0, capacity = interleaved.Length / channels;
+        int frames = 0, capacity = interleaved.Length / channels;
         while (frames < capacity && nextSample < layout.EndSample)
         {
             if (decodedOffset == decodedCount && !DecodeNextFrame()) break;

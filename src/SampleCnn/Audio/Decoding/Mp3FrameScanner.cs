@@ -33,7 +33,7 @@ internal static class Mp3FrameScanner
 
         Mp3FrameHeader? first = null;
         long firstFrame = position;
-        int frames = 0, intensityStereoFrames = 0;
+        int frames = 0, intensityStereoFrames = 0, splitBlockFrames = 0;
         var gaps = new List<Mp3Gap>();
         AudioDamage? end = null;
         while (position < length)
@@ -44,6 +44,7 @@ internal static class Mp3FrameScanner
             {
                 end = new AudioDamage(AudioProblem.Truncated, $"truncated: the last frame needs {position + header.Value.Length - length:N0} bytes past the end of the file");
                 if (first is not null) frames++; // decoded with the missing bytes as zeros, as ffmpeg does
+                if (first is not null && SplitBlocks(bytes, position, header.Value)) splitBlockFrames++;
                 break;
             }
             if (fits)
@@ -52,6 +53,7 @@ internal static class Mp3FrameScanner
                 first ??= header;
                 frames++;
                 if (header!.Value.IntensityStereo) intensityStereoFrames++;
+                if (SplitBlocks(bytes, position, header.Value)) splitBlockFrames++;
                 position += header!.Value.Length;
                 continue;
             }
@@ -68,9 +70,42 @@ internal static class Mp3FrameScanner
         }
         if (first is not { } s) throw new AudioDecodeException(path, AudioProblem.NotAudio, "not an MP3 file (no MPEG audio frames)");
 
-        var layout = new Mp3Layout(s, firstFrame, frames, 0, (long)frames * s.SampleCount, gaps, end, intensityStereoFrames);
+        var layout = new Mp3Layout(s, firstFrame, frames, 0, (long)frames * s.SampleCount, gaps, end, intensityStereoFrames, splitBlockFrames);
         stream.Position = 0;
         return ApplyInfoFrame(bytes, layout);
+    }
+
+    // Whether a Layer III stereo frame has a granule whose two channels use different block types (window switching,
+    // block type, mixed block flag: side information, ISO 11172-3 2.4.1.7 and 13818-3 2.4.1.7). Only where they agree
+    // everywhere may the channels be mixed before the hybrid filterbank (see Mp3Decoder).
+    static bool SplitBlocks(Window bytes, long position, Mp3FrameHeader header)
+    {
+        if (header.Layer != 3 || header.Channels != 2) return false;
+        Span<byte> side = stackalloc byte[32];
+        side.Clear(); // bytes past the end of a cut-off frame are decoded as zeros
+        bytes.Read(position + 4 + (header.HasCrc ? 2 : 0), side[..header.SideInfoLength]);
+        bool mpeg1 = header.Version == Mp3FrameHeader.Mpeg1;
+        int bit = mpeg1 ? 9 + 3 + 2 * 4 : 8 + 2; // main_data_begin, private bits, scfsi
+        for (int granule = 0; granule < (mpeg1 ? 2 : 1); granule++)
+        {
+            int first = 0;
+            for (int channel = 0; channel < 2; channel++)
+            {
+                bit += 12 + 9 + 8 + (mpeg1 ? 4 : 9); // part2_3_length, big_values, global_gain, scalefac_compress
+                int blocks = Bits(side, bit, 1) == 1 ? 4 | Bits(side, bit + 1, 3) : 0; // window switching, block type, mixed block
+                if (channel == 0) first = blocks;
+                else if (blocks != first) return true;
+                bit += 1 + 22 + (mpeg1 ? 3 : 2); // the rest up to count1table_select
+            }
+        }
+        return false;
+    }
+
+    static int Bits(ReadOnlySpan<byte> bytes, int bit, int count)
+    {
+        int value = 0;
+        for (int i = bit; i < bit + count; i++) value = value << 1 | (bytes[i >> 3] >> (7 - (i & 7))) & 1;
+        return value;
     }
 
     // A header is taken as the stream's first only when the next frame's header follows it (or the file, or its tags, end there).

@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace SampleCnn.Audio.Signal;
 
@@ -24,6 +25,10 @@ internal sealed class Resampler
 
     /// <summary>Rows kept when L is larger: 1024 per input sample, at least twice as dense as resampy's table (512 per zero crossing).</summary>
     const int InterpolatedRows = 1024;
+
+    /// <summary>Tables of the first few rate pairs met, shared (read only): building one costs as much as resampling seconds of audio.</summary>
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(int In, int Out), float[]> Tables = new();
+    const int CachedTables = 8;
 
     private readonly int up, down;     // L, M: output n reads input time n * M / L
     private readonly int taps;          // per row
@@ -54,8 +59,18 @@ internal sealed class Resampler
         int halfWidth = (int)Math.Ceiling(ZeroCrossings / scale);
         taps = 2 * halfWidth;
         rows = up <= InterpolatedRows && (long)up * taps <= MaxTableLength ? up : Math.Clamp(MaxTableLength / taps - 1, 64, InterpolatedRows);
-        int stored = rows == up ? rows : rows + 1;
-        table = new float[stored * taps];
+        table = Tables.TryGetValue((inputRate, outputRate), out var kept) ? kept : Table(rows == up ? rows : rows + 1, rows, taps, scale);
+        if (Tables.Count < CachedTables) Tables.TryAdd((inputRate, outputRate), table);
+        history = new float[Math.Max(4096, 2 * taps)];
+        // Input before the start is silence: index -(halfWidth - 1) onwards are zeros.
+        historyStart = -(halfWidth - 1);
+        historyCount = halfWidth - 1;
+    }
+
+    static float[] Table(int stored, int rows, int taps, double scale)
+    {
+        int halfWidth = taps / 2;
+        var table = new float[stored * taps];
         double besselBeta = BesselI0(KaiserBeta);
         for (int row = 0; row < stored; row++)
         {
@@ -68,10 +83,7 @@ internal sealed class Resampler
                     table[row * taps + j] = (float)(scale * Rolloff * Sinc(scale * Rolloff * u) * BesselI0(KaiserBeta * Math.Sqrt(1 - x * x)) / besselBeta);
             }
         }
-        history = new float[Math.Max(4096, 2 * taps)];
-        // Input before the start is silence: index -(halfWidth - 1) onwards are zeros.
-        historyStart = -(halfWidth - 1);
-        historyCount = halfWidth - 1;
+        return table;
     }
 
     static double Sinc(double x) => x == 0 ? 1 : Math.Sin(Math.PI * x) / (Math.PI * x);
@@ -106,26 +118,40 @@ internal sealed class Resampler
     void Emit(List<float> output, long available, long limit = long.MaxValue)
     {
         int halfWidth = taps / 2;
-        while (produced < limit)
+        // Output n needs input up to floor(n * M / L) + halfWidth < available, i.e. n * M < (available - halfWidth) * L.
+        long ready = Math.Min(limit, Math.Max(produced, ((available - halfWidth) * up + down - 1) / down));
+        int count = (int)(ready - produced);
+        int start = output.Count;
+        System.Runtime.InteropServices.CollectionsMarshal.SetCount(output, start + count);
+        var into = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(output).Slice(start, count);
+        long position = produced * down;
+        long index = position / up;                  // integer input index at or before the output time
+        int remainder = (int)(position % up);
+        int step = down / up, stepRemainder = down % up; // stepped rather than divided per output
+        ref float coefficients = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(table);
+        for (int n = 0; n < count; n++)
         {
-            long position = produced * down;
-            long index = position / up;                  // integer input index at or before the output time
-            if (index + halfWidth >= available) break;   // needs input up to index + halfWidth
-            int remainder = (int)(position % up);
-            var window = history.AsSpan((int)(index - halfWidth + 1 - historyStart), taps);
+            ref float window = ref history[(int)(index - halfWidth + 1 - historyStart)];
             if (rows == up)
-                output.Add(TensorPrimitives.Dot(window, table.AsSpan(remainder * taps, taps)));
+                into[n] = Dot(ref window, ref Unsafe.Add(ref coefficients, remainder * taps), taps);
             else
             {
                 double at = (double)remainder * rows / up;
                 int row = (int)at;
                 float weight = (float)(at - row);
-                float below = TensorPrimitives.Dot(window, table.AsSpan(row * taps, taps));
-                float above = TensorPrimitives.Dot(window, table.AsSpan((row + 1) * taps, taps));
-                output.Add(below + weight * (above - below));
+                float below = Dot(ref window, ref Unsafe.Add(ref coefficients, row * taps), taps);
+                float above = Dot(ref window, ref Unsafe.Add(ref coefficients, (row + 1) * taps), taps);
+                into[n] = below + weight * (above - below);
             }
-            produced++;
+            index += step;
+            remainder += stepRemainder;
+            if (remainder >= up)
+            {
+                remainder -= up;
+                index++;
+            }
         }
+        produced = ready;
         // Keep only what later outputs can still read.
         long keepFrom = produced * down / up - halfWidth + 1;
         int drop = (int)Math.Clamp(keepFrom - historyStart, 0, historyCount);
@@ -135,6 +161,46 @@ internal sealed class Resampler
             historyCount -= drop;
             historyStart += drop;
         }
+    }
+
+    // A dot product inlined into the output loop: TensorPrimitives.Dot's checks and dispatch cost as much as its
+    // arithmetic at these lengths (128-300 taps). Two accumulators hide the FMA latency.
+    static float Dot(ref float a, ref float b, int length)
+    {
+        int i = 0;
+        float sum = 0;
+        if (Vector512.IsHardwareAccelerated && length >= 2 * Vector512<float>.Count)
+        {
+            Vector512<float> even = Vector512<float>.Zero, odd = Vector512<float>.Zero;
+            for (; i <= length - 2 * Vector512<float>.Count; i += 2 * Vector512<float>.Count)
+            {
+                even = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref a, (nuint)i), Vector512.LoadUnsafe(ref b, (nuint)i), even);
+                odd = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref a, (nuint)(i + Vector512<float>.Count)), Vector512.LoadUnsafe(ref b, (nuint)(i + Vector512<float>.Count)), odd);
+            }
+            if (i <= length - Vector512<float>.Count)
+            {
+                even = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref a, (nuint)i), Vector512.LoadUnsafe(ref b, (nuint)i), even);
+                i += Vector512<float>.Count;
+            }
+            sum = Vector512.Sum(even + odd);
+        }
+        else if (Vector256.IsHardwareAccelerated && length >= 2 * Vector256<float>.Count)
+        {
+            Vector256<float> even = Vector256<float>.Zero, odd = Vector256<float>.Zero;
+            for (; i <= length - 2 * Vector256<float>.Count; i += 2 * Vector256<float>.Count)
+            {
+                even = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i), even);
+                odd = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)(i + Vector256<float>.Count)), Vector256.LoadUnsafe(ref b, (nuint)(i + Vector256<float>.Count)), odd);
+            }
+            if (i <= length - Vector256<float>.Count)
+            {
+                even = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i), even);
+                i += Vector256<float>.Count;
+            }
+            sum = Vector256.Sum(even + odd);
+        }
+        for (; i < length; i++) sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+        return sum;
     }
 
     void Append(ReadOnlySpan<float> input)
