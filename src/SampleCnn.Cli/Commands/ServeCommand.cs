@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SampleCnn.Cli.Views;
-using SampleCnn.Tagging;
+using SampleCnn.Serving;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

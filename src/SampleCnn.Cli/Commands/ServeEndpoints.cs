@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
 using SampleCnn.Cli.Web;
+using SampleCnn.Serving;
 using SampleCnn.Tagging;
 
 namespace SampleCnn.Cli.Commands;

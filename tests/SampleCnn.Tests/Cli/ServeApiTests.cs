@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SampleCnn.Cli.Commands;
 using SampleCnn.Runs;
+using SampleCnn.Serving;
 using SampleCnn.Tagging;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Tagging;

@@ -11,6 +11,7 @@ using Microsoft.Playwright;
 using SampleCnn.Cli.Commands;
 using SampleCnn.Cli.Web;
 using SampleCnn.Inference;
+using SampleCnn.Serving;
 using SampleCnn.Tagging;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Tagging;

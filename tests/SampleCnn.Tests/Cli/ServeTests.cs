@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using SampleCnn.Cli.Commands;
 using SampleCnn.Inference;
+using SampleCnn.Serving;
 using SampleCnn.Tagging;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Tagging;

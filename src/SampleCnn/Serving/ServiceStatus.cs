@@ -1,9 +1,9 @@
-namespace SampleCnn.Tagging;
+namespace SampleCnn.Serving;
 
 /// <summary>What became of a request to <see cref="TagService"/>.</summary>
 public enum ServiceStatus
 {
-    /// <summary>Tagged (or found not to be audio: <see cref="FileTags.Failed"/>).</summary>
+    /// <summary>Tagged (or found not to be audio: <see cref="Tagging.FileTags.Failed"/>).</summary>
     Done,
 
     /// <summary>Refused at once: the queue held as many requests as it may.</summary>

@@ -1,7 +1,8 @@
 using System.Text.Json.Serialization;
 using SampleCnn.Audio.Signal;
+using SampleCnn.Tagging;
 
-namespace SampleCnn.Tagging;
+namespace SampleCnn.Serving;
 
 /// <summary>
 /// What a tagging result's scores mean, for an answer to carry with it (serve): the file, resampled to the model's rate, is cut

@@ -1,4 +1,4 @@
-namespace SampleCnn.Tagging;
+namespace SampleCnn.Serving;
 
 /// <summary>How `serve` bounds its work (<see cref="TagService"/>).</summary>
 /// <param name="Queue">

@@ -2,9 +2,10 @@ using System.Collections.Concurrent;
 using SampleCnn.Inference;
 using SampleCnn.Platform;
 using SampleCnn.Runs;
+using SampleCnn.Tagging;
 using static TorchSharp.torch;
 
-namespace SampleCnn.Tagging;
+namespace SampleCnn.Serving;
 
 /// <summary>
 /// `serve`: one opened model tagging uploaded files for concurrent requests through one bounded queue, on `tag`'s pieces

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SampleCnn.Tagging;
+namespace SampleCnn.Serving;
 
 /// <summary>
 /// serve's counters, as Prometheus reads them (text exposition format 0.0.4): requests answered by endpoint and status
