@@ -81,7 +81,7 @@ internal static class SampleCnnApp
                 .WithDescription("Turn audio files into a trained model's features (a layer's, pooled over time and segments): Parquet, .npy or JSON lines.")
                 .WithExample("embed", "music/", "--model", "runs/3-9", "--out", "embeddings.parquet");
             config.AddCommand<ServeCommand>("serve")
-                .WithDescription("Tag uploaded audio over HTTP: /v1/tag, /v1/embed, /v1/model, /healthz; one model, requests batched together through one bounded queue.")
+                .WithDescription("Tag uploaded audio over HTTP: a page at /, /v1/tag, /v1/taggram.png, /v1/embed, /v1/model, /metrics, /healthz; one model, requests batched together through one bounded queue.")
                 .WithExample("serve", "--model", "runs/3-9", "--urls", "http://127.0.0.1:8080");
             config.AddCommand<MergeCommand>("merge")
                 .WithDescription("Combine the Parquet parts of a sharded tag run into one file; check every manifest entry is there once.")
