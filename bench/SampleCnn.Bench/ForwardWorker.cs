@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using SampleCnn.Inference;
 using SampleCnn.Models;
+using SampleCnn.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,6 +15,9 @@ namespace SampleCnn.Bench;
 /// </summary>
 static class ForwardWorker
 {
+    /// <summary>The parts of a training step, timed separately (median ms each); reference.py names the same.</summary>
+    public static readonly string[] Phases = ["zero_grad", "forward", "loss", "backward", "step"];
+
     /// <param name="fold">Inference the way `tag` runs it: BatchNorm folded, inference mode.</param>
     public static void Run(string model, string inputPath, int batch, int tags, int warmup, int iterations, bool trainStep, bool fold = false, bool bf16 = false,
         bool onnx = false)
@@ -28,14 +32,18 @@ static class ForwardWorker
         for (int i = 0; i < batch; i++)
             for (int j = 0; j < tags; j++) targetValues[i * tags + j] = (7 * i + 3 * j) % 5 == 0 ? 1 : 0;
         using var targets = tensor(targetValues, [batch, tags]);
-        var optimizer = optim.SGD(net.parameters(), 0.01, momentum: 0.9, nesterov: true, weight_decay: 1e-7);
+        // The trainer's optimizer, with the reference's settings.
+        var optimizer = new SampleCnn.Training.SGD(net.parameters(), 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-7);
         if (trainStep) net.train(); else net.eval();
         if (fold) net.FoldBatchNorm();
-        var input = bf16 ? x.to(ScalarType.BFloat16) : x;
-        if (bf16) net.to(ScalarType.BFloat16);
+        // bf16: inference on a bfloat16 network; a training step under bfloat16 autocast (train --precision bf16).
+        bool bf16Network = bf16 && !trainStep;
+        var input = bf16Network ? x.to(ScalarType.BFloat16) : x;
+        if (bf16Network) net.to(ScalarType.BFloat16);
         using var onnxNetwork = onnx ? new OnnxRuntimeNetwork(net, get_num_threads()) : null;
 
         var times = new List<double>();
+        var phaseTimes = Phases.Select(_ => new List<double>()).ToArray();
         double checksum = 0;
         for (int i = 0; i < warmup + iterations; i++)
         {
@@ -44,11 +52,21 @@ static class ForwardWorker
             {
                 if (trainStep)
                 {
+                    var marks = new double[Phases.Length + 1];
                     optimizer.zero_grad();
-                    var loss = nn.functional.binary_cross_entropy_with_logits(net.Logits(x), targets);
+                    marks[1] = clock.Elapsed.TotalMilliseconds;
+                    Tensor logits;
+                    using (bf16 ? new Autocast(DeviceType.CPU) : null) logits = net.Logits(x);
+                    marks[2] = clock.Elapsed.TotalMilliseconds;
+                    var loss = nn.functional.binary_cross_entropy_with_logits(logits.to(ScalarType.Float32), targets);
+                    marks[3] = clock.Elapsed.TotalMilliseconds;
                     loss.backward();
+                    marks[4] = clock.Elapsed.TotalMilliseconds;
                     optimizer.step();
+                    marks[5] = clock.Elapsed.TotalMilliseconds;
                     checksum = loss.item<float>();
+                    if (i >= warmup)
+                        for (int p = 0; p < Phases.Length; p++) phaseTimes[p].Add(marks[p + 1] - marks[p]);
                 }
                 else if (onnxNetwork is not null)
                     checksum = onnxNetwork.forward(x).sum().item<float>();
@@ -61,7 +79,8 @@ static class ForwardWorker
             if (i >= warmup) times.Add(elapsed);
         }
         var runtime = onnx ? $"ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}" : $"TorchSharp {typeof(torch).Assembly.GetName().Version}";
-        var run = new Run(times.ToArray(), PeakRss.Megabytes(), runtime, get_num_threads(), checksum);
+        var phases = trainStep ? Phases.Select((name, p) => (name, Comparison.Median(phaseTimes[p]))).ToDictionary() : null;
+        var run = new Run(times.ToArray(), PeakRss.Megabytes(), runtime, get_num_threads(), checksum, phases);
         Console.WriteLine(JsonSerializer.Serialize(run, Json.Options));
     }
 }

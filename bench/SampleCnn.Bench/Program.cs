@@ -100,7 +100,8 @@ switch (args.FirstOrDefault())
         [
             new("SampleCnn (TorchSharp, mallopt)", self, [.. selfArgs, "worker-forward", .. common]),
             new("PyTorch reference, tuned malloc", python, [reference, .. common], tuned),
-            new("PyTorch reference, glibc defaults", python, [reference, .. untuned]),
+            .. training ? [new Contender("SampleCnn, bf16 autocast (train --precision bf16)", self, [.. selfArgs, "worker-forward", .. common, "--precision", "bf16"])] : Array.Empty<Contender>(),
+            .. options.Text("untuned", "yes") == "yes" ? [new Contender("PyTorch reference, glibc defaults", python, [reference, .. untuned])] : Array.Empty<Contender>(),
         ];
         var title = training
             ? string.Create(CultureInfo.InvariantCulture, $"Training step, {model}, fp32, batch [{batch},1,{spec.InputSamples}], SGD Nesterov, BCE on logits, {threads} threads")
@@ -110,7 +111,7 @@ switch (args.FirstOrDefault())
     }
 
     default:
-        Console.Error.WriteLine("usage: SampleCnn.Bench forward|train-step [--model 3^9] [--batch 10] [--rounds 5] [--iters 10] [--warmup 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
+        Console.Error.WriteLine("usage: SampleCnn.Bench forward|train-step [--model 3^9] [--batch 10] [--rounds 5] [--iters 10] [--warmup 3] [--threads N] [--untuned no] [--python /usr/bin/python3] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench tag [--rounds 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench serve-load [--clients 1,4,16] [--requests 4] [--queue 8] [--rounds 1] [--threads N] [--cli src/SampleCnn.Cli/bin/Release/net10.0/SampleCnn.Cli.dll] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench data [--clips 40] [--rounds 3] [--steps 12] [--threads N] [--bench-dir bench]");

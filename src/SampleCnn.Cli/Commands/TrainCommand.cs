@@ -41,6 +41,10 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.
         [CommandOption("--unfreeze-after <N>")] [Description("After N epochs of the head alone, fine-tune the whole network.")]
         public int? UnfreezeAfter { get; init; }
 
+        [CommandOption("--precision <P>")] [Description("fp32, or bf16: the forward pass under bfloat16 autocast, weights, gradients and optimizer in fp32.")]
+        [DefaultName(TrainingPrecision.Fp32)]
+        public string Precision { get; init; } = DefaultNameAttribute.Of(TrainingPrecision.Fp32);
+
         [CommandOption("--no-feature-cache")] [Description("Run the frozen body on every batch instead of caching its features (no disk).")]
         public bool NoFeatureCache { get; init; }
 
@@ -84,6 +88,7 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.
             string.IsNullOrWhiteSpace(Store) || string.IsNullOrWhiteSpace(Run) ? ValidationResult.Error("--store DIR and --run DIR are required")
             : !Enum.TryParse<FrozenLayers>(Freeze, ignoreCase: true, out _) ? ValidationResult.Error($"--freeze '{Freeze}': expected none or body")
             : !Enum.TryParse<HeadKind>(Head, ignoreCase: true, out _) ? ValidationResult.Error($"--head '{Head}': expected linear or mlp")
+            : !Enum.TryParse<TrainingPrecision>(Precision, ignoreCase: true, out _) ? ValidationResult.Error($"--precision '{Precision}': expected fp32 or bf16")
             : ValidationResult.Success();
 
         public TrainingOptions Options => new()
@@ -94,7 +99,7 @@ internal sealed class TrainCommand(IAnsiConsole console) : Command<TrainCommand.
             MaxEpochs = MaxEpochs, MaxMinutes = MaxMinutes, CheckpointMinutes = CheckpointMinutes, LearningRates = TrainingOptions.ParseLearningRates(LearningRates),
             InitFrom = InitFrom, Tags = Tags?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             Freeze = Enum.Parse<FrozenLayers>(Freeze, ignoreCase: true), Head = Enum.Parse<HeadKind>(Head, ignoreCase: true),
-            UnfreezeAfter = UnfreezeAfter, CacheFeatures = !NoFeatureCache,
+            UnfreezeAfter = UnfreezeAfter, CacheFeatures = !NoFeatureCache, Precision = Enum.Parse<TrainingPrecision>(Precision, ignoreCase: true),
         };
     }
 

@@ -31,7 +31,24 @@ internal sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFolda
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return pool.forward(Activation(x)).MoveToOuterDisposeScope();
+        if (se is not null) return pool.forward(Activation(x)).MoveToOuterDisposeScope();
+        // The max commutes with ReLU (the same values, and the same gradients: the first maximum of a window is the
+        // first maximum after the ReLU where it is positive, and no gradient passes where it is not), so the ReLU runs
+        // on the pooled third, in place, and the BatchNorm output need not be kept for the backward pass.
+        var y = conv.forward(x);
+        return MaxPool(folded ? y : bn.Normalize(y)).relu_().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The max-pool. When a gradient will flow, as the max over windows of a [.., length / m, m] view: the same values
+    /// and gradients as libtorch 2.10's max_pool1d with indices (first maximum), in about half its time.
+    /// </summary>
+    Tensor MaxPool(Tensor y)
+    {
+        long length = y.shape[^1];
+        if (!(y.requires_grad && is_grad_enabled()) || length % m != 0 || !y.is_contiguous()) return pool.forward(y);
+        var (values, _) = y.view(y.shape[0], y.shape[1], length / m, m).max(-1);
+        return values;
     }
 
     /// <summary>The module's activation after the ReLU (and SE), before the max-pool.</summary>

@@ -81,6 +81,9 @@ public sealed record TrainingOptions
     /// <summary>The weights the run started from (recorded by the trainer, so a run killed before its first checkpoint restarts from them).</summary>
     public string? InitFrom { get; init; }
 
+    /// <summary>The training steps' arithmetic (fp32, or a bfloat16 autocast forward pass on fp32 master weights).</summary>
+    public TrainingPrecision Precision { get; init; }
+
     /// <summary>The store's tags to train on, in this order; null: all of them.</summary>
     public string[]? Tags { get; init; }
 

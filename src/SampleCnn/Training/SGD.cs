@@ -14,6 +14,17 @@ namespace SampleCnn.Training;
 internal sealed class SGD(IEnumerable<TorchSharp.Modules.Parameter> parameters, double learningRate, double momentum, bool nesterov, double weightDecay)
     : TorchSharp.Modules.SGD(parameters, learningRate, momentum, dampening: 0, weightDecay, nesterov, maximize: false)
 {
+    /// <summary>
+    /// Drops the gradients instead of filling them with zeros (PyTorch 2's default): the backward pass then hands
+    /// its fresh gradient over instead of adding it to zeros, the same numbers, and the gradients' memory is freed
+    /// with the activations' between steps, which keeps the heap from fragmenting (the peak resident memory of a step).
+    /// </summary>
+    public override void zero_grad()
+    {
+        foreach (var group in _parameter_groups)
+            foreach (var parameter in group.Parameters) parameter.grad = null;
+    }
+
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var options = group.Options;

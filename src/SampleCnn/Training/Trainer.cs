@@ -215,7 +215,9 @@ public static class Trainer
             manual_seed(Seeds.Derive(Seeds.Derive(options.Seed, epoch), index)).Dispose(); // the handle only refers to the default generator
             var (inputs, targets) = batch.ToTensors(device);
             optimizer.zero_grad();
-            var loss = nn.functional.binary_cross_entropy_with_logits(logitsOf(inputs), targets);
+            Tensor logits;
+            using (options.Precision == TrainingPrecision.Bf16 ? new Autocast(device.type) : null) logits = logitsOf(inputs);
+            var loss = nn.functional.binary_cross_entropy_with_logits(logits.to(ScalarType.Float32), targets);
             var value = loss.item<float>();
             if (!float.IsFinite(value)) throw new TrainingDivergedException(epoch, index, batches, batch.Count, value);
             loss.backward();
