@@ -56,7 +56,8 @@ switch (args.FirstOrDefault())
     case "worker-tag":
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
         TagWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 3), options.Text("precision", "fp32") == "bf16",
-            options.Text("engine", "torch") == "onnx" ? SampleCnn.Tagging.TaggerEngine.Onnx : SampleCnn.Tagging.TaggerEngine.Torch);
+            options.Text("engine", "torch") == "onnx" ? SampleCnn.Tagging.TaggerEngine.Onnx : SampleCnn.Tagging.TaggerEngine.Torch,
+            options.Text("precision", "fp32") == "int8" ? options.Text("calibrate", "") : null);
         return 0;
 
     case "tag":

@@ -41,6 +41,9 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [CommandOption("--engine <ENGINE>")] [Description("What runs the network: torch (libtorch) or onnx (ONNX Runtime on the graph export --onnx writes; fp32).")] [DefaultValue("torch")]
         public string Engine { get; init; } = "torch";
 
+        [CommandOption("--calibrate <STORE>")] [Description("With --engine onnx --precision int8: the store whose training split sets the 8-bit ranges (its first 256 segments).")]
+        public string? Calibrate { get; init; }
+
         [CommandOption("--taggram <OUT>")] [Description("Write per-segment scores: OUT.png and OUT.csv for one file; for several, OUT is a folder.")]
         public string? TaggramOut { get; init; }
 
@@ -60,6 +63,8 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
             : Problem() is { } problem ? ValidationResult.Error(problem)
             : Top < 1 ? ValidationResult.Error("--top must be at least 1")
             : Engine is not ("torch" or "onnx") ? ValidationResult.Error($"--engine '{Engine}': expected torch or onnx")
+            : Precision == "int8" && (Engine != "onnx" || Calibrate is null) ? ValidationResult.Error("--precision int8 needs --engine onnx and --calibrate STORE")
+            : Calibrate is not null && Precision != "int8" ? ValidationResult.Error("--calibrate goes with --precision int8")
             : Decide is not null && Decide != "tuned" && !(float.TryParse(Decide, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1)
                 ? ValidationResult.Error($"--decide '{Decide}': expected tuned or a threshold from 0 to 1")
             : Decide is not null && Threshold > 0 ? ValidationResult.Error("--decide and --threshold: choose one (--decide lists every tag that passes)")
@@ -77,7 +82,8 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
             var p => TagDecision.Global(float.Parse(p, CultureInfo.InvariantCulture)),
         };
         var openOptions = settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate, ThresholdsFile = settings.ThresholdsFile };
-        var taggerOptions = settings.TaggerOptions with { Engine = settings.Engine == "onnx" ? TaggerEngine.Onnx : TaggerEngine.Torch, Embedding = settings.Embedding };
+        var taggerOptions = settings.TaggerOptions with { Engine = settings.Engine == "onnx" ? TaggerEngine.Onnx : TaggerEngine.Torch, Embedding = settings.Embedding,
+            Int8Store = settings.Precision == "int8" ? settings.Calibrate : null };
         using var session = settings.Sharded is { } sharded
             ? TaggingSession.Open(sharded with { Parts = settings.Parts, FlushFiles = settings.FlushFiles, FlushSeconds = settings.FlushSeconds },
                 settings.Model, openOptions, taggerOptions, settings.TaggramOut, device, decide)

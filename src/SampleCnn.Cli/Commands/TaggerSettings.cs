@@ -24,14 +24,14 @@ internal class TaggerSettings : TrainedModelSettings
     public int Segments { get; init; }
 
     [CommandOption("--batch-size <N>")] [DefaultValue(TaggerOptions.DefaultBatchSize)] public int BatchSize { get; init; } = TaggerOptions.DefaultBatchSize;
-    [CommandOption("--precision <P>")] [Description("fp32 or bf16.")] [DefaultValue("fp32")] public string Precision { get; init; } = "fp32";
+    [CommandOption("--precision <P>")] [Description("fp32 or bf16; tag also int8 (with --engine onnx and --calibrate STORE).")] [DefaultValue("fp32")] public string Precision { get; init; } = "fp32";
 
     [CommandOption("--decode-threads <N>")] [Description("Files decoded at once (default: one, plus one per core --threads leaves free).")]
     public int? DecodeThreads { get; init; }
 
     /// <summary>The problem with these options, or null.</summary>
     protected string? Problem() =>
-        Precision is not ("fp32" or "bf16") ? $"--precision '{Precision}': expected fp32 or bf16"
+        Precision is not ("fp32" or "bf16" or "int8") ? $"--precision '{Precision}': expected fp32, bf16 or int8"
         : Segments < 0 ? "--segments must be 0 (all) or more"
         : DecodeThreads < 1 ? "--decode-threads must be at least 1"
         : null;
