@@ -38,7 +38,7 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [CommandOption("--thresholds <FILE>")] [Description("With --decide tuned: the thresholds file evaluate wrote (default: the one kept with --model).")]
         public string? ThresholdsFile { get; init; }
 
-        [CommandOption("--engine <ENGINE>")] [Description("What runs the network: torch (libtorch) or onnx (ONNX Runtime on the graph export --onnx writes; fp32).")] [DefaultValue("torch")]
+        [CommandOption("--engine <ENGINE>")] [Description("What runs the network: torch (libtorch) or onnx (ONNX Runtime on the graph export --onnx writes; fp32, or int8 with --precision int8).")] [DefaultValue("torch")]
         public string Engine { get; init; } = "torch";
 
         [CommandOption("--calibrate <STORE>")] [Description("With --engine onnx --precision int8: the store whose training split sets the 8-bit ranges (its first 256 segments).")]
