@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Onnx;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -134,14 +135,15 @@ internal sealed class OnnxGraph
     string[] QuantizedWeights(Conv1d conv, string name, Tensor weight, Quantization input)
     {
         using var scope = NewDisposeScope();
+        using Scalar levels = 127f.ToScalar(), lowest = (-127f).ToScalar(), tiny = 1e-12f.ToScalar(), inputScale = input.ScaleValue.ToScalar(); // kept alive: see KeptScalars
         var w = weight.detach().cpu().to(float32);
         var channels = w.shape[0];
-        var scale = w.abs().reshape(channels, -1).amax(1).clamp_min(1e-12f) / 127f;
-        var q = (w / scale.view(-1, 1, 1, 1)).round().clamp(-127, 127).to(ScalarType.Int8).contiguous();
+        var scale = w.abs().reshape(channels, -1).amax(1).clamp_min(tiny).div(levels);
+        var q = (w / scale.view(-1, 1, 1, 1)).round().clamp(lowest, levels).to(ScalarType.Int8).contiguous();
         var dequantized = Node("DequantizeLinear", [Constant($"{name}.weight_int8", TensorProto.Types.DataType.Int8, w.shape, Bytes(q.data<sbyte>().ToArray())),
             Weight($"{name}.weight_scale", scale), Constant($"{name}.weight_zero_point", TensorProto.Types.DataType.Int8, [channels], new byte[channels])], ("axis", 0L));
         if (conv.bias is null) return [dequantized];
-        var biasScale = scale * input.ScaleValue;
+        var biasScale = scale.mul(inputScale);
         var bias = (conv.bias.detach().cpu().to(float32) / biasScale).round().to(ScalarType.Int32).contiguous();
         return [dequantized, Node("DequantizeLinear", [Constant($"{name}.bias_int32", TensorProto.Types.DataType.Int32, [channels], Bytes(bias.data<int>().ToArray())),
             Weight($"{name}.bias_scale", biasScale), Constant($"{name}.bias_zero_point", TensorProto.Types.DataType.Int32, [channels], new byte[channels * 4])], ("axis", 0L))];
