@@ -19,8 +19,9 @@ static class ForwardWorker
     public static readonly string[] Phases = ["zero_grad", "forward", "loss", "backward", "step"];
 
     /// <param name="fold">Inference the way `tag` runs it: BatchNorm folded, inference mode.</param>
+    /// <param name="int8">With <paramref name="onnx"/>: the static int8 graph (`export --onnx --int8`).</param>
     public static void Run(string model, string inputPath, int batch, int tags, int warmup, int iterations, bool trainStep, bool fold = false, bool bf16 = false,
-        bool onnx = false)
+        bool onnx = false, bool int8 = false)
     {
         manual_seed(0);
         var spec = ModelSpec.Parse(model);
@@ -40,7 +41,7 @@ static class ForwardWorker
         bool bf16Network = bf16 && !trainStep;
         var input = bf16Network ? x.to(ScalarType.BFloat16) : x;
         if (bf16Network) net.to(ScalarType.BFloat16);
-        using var onnxNetwork = onnx ? new OnnxRuntimeNetwork(net, get_num_threads()) : null;
+        using var onnxNetwork = onnx ? new OnnxRuntimeNetwork(net, get_num_threads(), int8 ? Calibrated(net, x) : null) : null;
 
         var times = new List<double>();
         var phaseTimes = Phases.Select(_ => new List<double>()).ToArray();
@@ -78,9 +79,16 @@ static class ForwardWorker
             var elapsed = clock.Elapsed.TotalMilliseconds;
             if (i >= warmup) times.Add(elapsed);
         }
-        var runtime = onnx ? $"ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}" : $"TorchSharp {typeof(torch).Assembly.GetName().Version}";
+        var runtime = onnx ? $"ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}{(int8 ? ", int8" : "")}" : $"TorchSharp {typeof(torch).Assembly.GetName().Version}";
         var phases = trainStep ? Phases.Select((name, p) => (name, Comparison.Median(phaseTimes[p]))).ToDictionary() : null;
         var run = new Run(times.ToArray(), PeakRss.Megabytes(), runtime, get_num_threads(), checksum, phases);
         Console.WriteLine(JsonSerializer.Serialize(run, Json.Options));
+    }
+
+    /// <summary>The int8 graph's ranges from the timed input itself (as `export --int8` takes them from a store's segments).</summary>
+    static Dictionary<string, (float Min, float Max)> Calibrated(TaggingCnn net, Tensor x)
+    {
+        net.FoldBatchNorm();
+        return net.ActivationRanges(x.split(8));
     }
 }

@@ -6,7 +6,7 @@ using SampleCnn.Platform;
 
 // bench: `forward` and `train-step` compare ours with the PyTorch reference (bench/reference.py);
 // `decode` compares our MP3 decode + resample with ffmpeg's (speed), `decode-snr` our decode with ffmpeg's (samples); `data` measures prepare and the batch loader;
-// `serve-load` puts a `samplecnn serve` process under N concurrent clients; `tag` measures inference (network part and end to end from MP3s) against PyTorch and the FMA peak. The `worker-*` verbs are the measured
+// `serve-load` puts a `samplecnn serve` process under N concurrent clients; `tag` measures inference (network part and end to end from MP3s) against PyTorch and the FMA peak; `int8-auc` the ROC-AUC of the int8 ONNX graph against fp32. The `worker-*` verbs are the measured
 // processes a comparison starts; not meant to be run by hand.
 var options = Options.Parse(args.Skip(1));
 switch (args.FirstOrDefault())
@@ -15,7 +15,8 @@ switch (args.FirstOrDefault())
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
         ForwardWorker.Run(options.Text("model", "3^9"), options.Text("input", ""), options.Int("batch", 10),
             options.Int("tags", 50), options.Int("warmup", 3), options.Int("iters", 10), options.Text("mode", "forward") == "train-step",
-            fold: options.Text("fold", "no") == "yes", bf16: options.Text("precision", "fp32") == "bf16", onnx: options.Text("engine", "torch") == "onnx");
+            fold: options.Text("fold", "no") == "yes", bf16: options.Text("precision", "fp32") == "bf16", onnx: options.Text("engine", "torch") == "onnx",
+            int8: options.Text("precision", "fp32") == "int8");
         return 0;
 
     case "worker-decode":
@@ -55,7 +56,8 @@ switch (args.FirstOrDefault())
     case "worker-tag":
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
         TagWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 3), options.Text("precision", "fp32") == "bf16",
-            options.Text("engine", "torch") == "onnx" ? SampleCnn.Tagging.TaggerEngine.Onnx : SampleCnn.Tagging.TaggerEngine.Torch);
+            options.Text("engine", "torch") == "onnx" ? SampleCnn.Tagging.TaggerEngine.Onnx : SampleCnn.Tagging.TaggerEngine.Torch,
+            options.Text("precision", "fp32") == "int8" ? options.Text("calibrate", "") : null);
         return 0;
 
     case "tag":
@@ -71,6 +73,11 @@ switch (args.FirstOrDefault())
         Console.WriteLine(ServeLoad.Run(benchDir, cli, clients, options.Int("requests", 4), options.Int("queue", 8), options.Int("rounds", 1), options.Int("threads", Environment.ProcessorCount)));
         return 0;
     }
+
+    case "int8-auc":
+        NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
+        Console.WriteLine(Int8Auc.Run(options.Text("model", ""), options.Text("store", ""), options.Int("threads", Environment.ProcessorCount)));
+        return 0;
 
     case "data":
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));

@@ -31,6 +31,7 @@ static class TagBench
             new("ours, folded fp32 (inference mode)", self, [.. selfArgs, "worker-forward", .. common, "--fold", "yes"]),
             new("ours, folded bf16 (inference mode)", self, [.. selfArgs, "worker-forward", .. common, "--fold", "yes", "--precision", "bf16"]),
             new("ours exported (export --onnx), ONNX Runtime fp32", self, [.. selfArgs, "worker-forward", .. common, "--engine", "onnx"]),
+            new("ours exported int8 (export --onnx --int8), ONNX Runtime", self, [.. selfArgs, "worker-forward", .. common, "--engine", "onnx", "--precision", "int8"]),
             new("PyTorch reference, eager fp32, tuned malloc", python, [Path.Combine(benchDir, "reference.py"), .. common], tuned),
         ];
         var (networkTable, medians) = Comparison.Measure(

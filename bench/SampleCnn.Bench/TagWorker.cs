@@ -9,11 +9,12 @@ namespace SampleCnn.Bench;
 /// <summary>Times `tag` end to end: MP3 files to clip scores with the 3^9 model, every segment of every file.</summary>
 static class TagWorker
 {
-    public static void Run(IReadOnlyList<string> files, int warmup, int iterations, bool bf16, TaggerEngine engine = TaggerEngine.Torch)
+    /// <param name="int8Store">With the ONNX engine: its int8 graph, calibrated on this store (`tag --precision int8 --calibrate`).</param>
+    public static void Run(IReadOnlyList<string> files, int warmup, int iterations, bool bf16, TaggerEngine engine = TaggerEngine.Torch, string? int8Store = null)
     {
         manual_seed(0);
         using var model = new TaggingCnn(ModelSpec.Parse("3^9"), 50);
-        using var tagger = new Tagger(model, Enumerable.Range(0, 50).Select(i => $"tag{i}").ToArray(), CPU, new TaggerOptions(BFloat16: bf16, Engine: engine));
+        using var tagger = new Tagger(model, Enumerable.Range(0, 50).Select(i => $"tag{i}").ToArray(), CPU, new TaggerOptions(BFloat16: bf16, Engine: engine, Int8Store: int8Store));
         var times = new List<double>();
         double checksum = 0;
         for (int i = 0; i < warmup + iterations; i++)
@@ -22,7 +23,7 @@ static class TagWorker
             checksum = tagger.Tag(files).Sum(r => r.ClipScores.Sum());
             if (i >= warmup) times.Add(clock.Elapsed.TotalMilliseconds);
         }
-        Console.WriteLine(JsonSerializer.Serialize(new Run(times.ToArray(), PeakRss.Megabytes(), engine == TaggerEngine.Onnx ? "fp32, ONNX Runtime" : bf16 ? "bf16, folded" : "fp32, folded", get_num_threads(), checksum), Json.Options));
+        Console.WriteLine(JsonSerializer.Serialize(new Run(times.ToArray(), PeakRss.Megabytes(), engine == TaggerEngine.Onnx ? int8Store is null ? "fp32, ONNX Runtime" : "int8, ONNX Runtime" : bf16 ? "bf16, folded" : "fp32, folded", get_num_threads(), checksum), Json.Options));
     }
 
     /// <summary>Clip scores of the files in one precision, for the bf16 difference.</summary>

@@ -37,6 +37,7 @@ internal sealed class EmbedCommand(IAnsiConsole console) : Command<EmbedCommand.
             string.IsNullOrWhiteSpace(Model) || string.IsNullOrWhiteSpace(Output) ? ValidationResult.Error("--model and --out FILE are required")
             : InputsProblem() is { } inputs ? ValidationResult.Error(inputs)
             : Problem() is { } problem ? ValidationResult.Error(problem)
+            : Precision == "int8" ? ValidationResult.Error("--precision int8 is tag's (with --engine onnx): embed runs fp32 or bf16")
             : Layer != Penultimate && !int.TryParse(Layer, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? ValidationResult.Error($"--layer '{Layer}': expected penultimate or a layer's number")
             : !Enum.TryParse<EmbeddingPool>(Pool, ignoreCase: true, out _) || int.TryParse(Pool, out _) ? ValidationResult.Error($"--pool '{Pool}': expected mean, max or meanmax")
             : ValidationResult.Success();

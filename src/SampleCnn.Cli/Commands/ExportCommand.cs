@@ -15,9 +15,17 @@ internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportComman
         [CommandOption("--onnx <FILE>")] [Description("Write the network as ONNX (opset 17; input waveform [batch, 1, samples], output scores [batch, tags]).")]
         public string? Onnx { get; init; }
 
+        [CommandOption("--int8")] [Description("With --onnx: convolutions in 8 bits (static quantization; several times faster in ONNX Runtime, scores differ slightly). Needs --calibrate.")]
+        public bool Int8 { get; init; }
+
+        [CommandOption("--calibrate <STORE>")] [Description("With --int8: the store whose training split sets the 8-bit ranges (its first 256 segments).")]
+        public string? Calibrate { get; init; }
+
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("--model is required")
             : PyTorch is null && Onnx is null ? ValidationResult.Error("give --pytorch FILE, --onnx FILE or both")
+            : Int8 && Onnx is null ? ValidationResult.Error("--int8 is for --onnx FILE")
+            : Int8 != (Calibrate is not null) ? ValidationResult.Error("--int8 and --calibrate STORE go together")
             : ValidationResult.Success();
     }
 
@@ -30,8 +38,8 @@ internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportComman
         }
         if (settings.Onnx is { } onnx)
         {
-            var exported = ModelExport.ToOnnx(settings.Model, settings.OpenOptions, onnx);
-            console.MarkupLineInterpolated($"wrote {onnx}: {exported.Spec} with {exported.TagCount} tags at {exported.SampleRate} Hz{Epoch(exported)}, ONNX opset 17: input waveform [[batch, 1, {exported.SegmentSamples}]] at {exported.SampleRate} Hz, output scores [[batch, {exported.TagCount}]]; spec, rate and tags in its metadata");
+            var exported = ModelExport.ToOnnx(settings.Model, settings.OpenOptions, onnx, settings.Calibrate);
+            console.MarkupLineInterpolated($"wrote {onnx}: {exported.Spec} with {exported.TagCount} tags at {exported.SampleRate} Hz{Epoch(exported)}, ONNX opset 17{(settings.Int8 ? ", int8 convolutions" : "")}: input waveform [[batch, 1, {exported.SegmentSamples}]] at {exported.SampleRate} Hz, output scores [[batch, {exported.TagCount}]]; spec, rate and tags in its metadata");
         }
         return 0;
     }

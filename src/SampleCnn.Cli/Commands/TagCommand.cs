@@ -39,6 +39,9 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         [CommandOption(TagScoreSettings.EngineOption)] [Description(TagScoreSettings.EngineHelp)] [DefaultValue(TagScoreSettings.EngineDefault)]
         public string Engine { get; init; } = TagScoreSettings.EngineDefault;
 
+        [CommandOption("--calibrate <STORE>")] [Description("With --engine onnx --precision int8: the store whose training split sets the 8-bit ranges (its first 256 segments).")]
+        public string? Calibrate { get; init; }
+
         [CommandOption("--taggram <OUT>")] [Description("Write per-segment scores: OUT.png and OUT.csv for one file; for several, OUT is a folder.")]
         public string? TaggramOut { get; init; }
 
@@ -58,6 +61,8 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
             : Problem() is { } problem ? ValidationResult.Error(problem)
             : Top < 1 ? ValidationResult.Error("--top must be at least 1")
             : (TagScoreSettings.EngineProblem(Engine) ?? TagScoreSettings.DecideProblem(Decide, ThresholdsFile)) is { } scoring ? ValidationResult.Error(scoring)
+            : Precision == "int8" && (Engine != "onnx" || Calibrate is null) ? ValidationResult.Error("--precision int8 needs --engine onnx and --calibrate STORE")
+            : Calibrate is not null && Precision != "int8" ? ValidationResult.Error("--calibrate goes with --precision int8")
             : Decide is not null && Threshold > 0 ? ValidationResult.Error("--decide and --threshold: choose one (--decide lists every tag that passes)")
             : ValidationResult.Success();
     }
@@ -67,7 +72,8 @@ internal sealed class TagCommand(IAnsiConsole console) : Command<TagCommand.Sett
         var device = settings.Apply();
         var decide = TagScoreSettings.DecisionOf(settings.Decide);
         var openOptions = settings.OpenOptions with { SegmentSamples = settings.SegmentSamples, SampleRate = settings.SampleRate, ThresholdsFile = settings.ThresholdsFile };
-        var taggerOptions = TagScoreSettings.With(settings.TaggerOptions, settings.Engine, settings.Precision) with { Embedding = settings.Embedding };
+        var taggerOptions = TagScoreSettings.With(settings.TaggerOptions, settings.Engine, settings.Precision) with { Embedding = settings.Embedding,
+            Int8Store = settings.Precision == "int8" ? settings.Calibrate : null };
         using var session = settings.Sharded is { } sharded
             ? TaggingSession.Open(sharded with { Parts = settings.Parts, FlushFiles = settings.FlushFiles, FlushSeconds = settings.FlushSeconds },
                 settings.Model, openOptions, taggerOptions, settings.TaggramOut, device, decide)

@@ -14,7 +14,7 @@ namespace SampleCnn.Cli.Commands;
 internal class TagScoreSettings : TrainedModelSettings
 {
     public const string EngineOption = "--engine <ENGINE>", EngineDefault = "torch",
-        EngineHelp = "What runs the network: torch (libtorch) or onnx (ONNX Runtime on the graph export --onnx writes; fp32).";
+        EngineHelp = "What runs the network: torch (libtorch) or onnx (ONNX Runtime on the graph export --onnx writes).";
     public const string PrecisionOption = "--precision <P>", PrecisionDefault = "fp32", PrecisionHelp = "fp32 or bf16.";
     public const string DecideOption = "--decide <HOW>",
         DecideHelp = "Yes/no tags: tuned (each tag's threshold as evaluate tuned it on the validation split) or one threshold P for every tag; a tag when score >= threshold.";
@@ -36,7 +36,9 @@ internal class TagScoreSettings : TrainedModelSettings
 
     public static string? EngineProblem(string engine) => engine is "torch" or "onnx" ? null : $"--engine '{engine}': expected torch or onnx";
 
-    public static string? PrecisionProblem(string precision) => precision is "fp32" or "bf16" ? null : $"--precision '{precision}': expected fp32 or bf16";
+    /// <param name="int8">Whether int8 is taken too (tag's ONNX Runtime graph, calibrated on a store).</param>
+    public static string? PrecisionProblem(string precision, bool int8 = false) =>
+        precision is "fp32" or "bf16" || int8 && precision == "int8" ? null : $"--precision '{precision}': expected fp32, bf16{(int8 ? " or int8" : "")}";
 
     public static string? DecideProblem(string? decide, string? thresholds) =>
         decide is not null && decide != "tuned" && !(float.TryParse(decide, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1)

@@ -24,7 +24,8 @@ internal class TaggerSettings : TrainedModelSettings
     public int Segments { get; init; }
 
     [CommandOption("--batch-size <N>")] [DefaultValue(TaggerOptions.DefaultBatchSize)] public int BatchSize { get; init; } = TaggerOptions.DefaultBatchSize;
-    [CommandOption(TagScoreSettings.PrecisionOption)] [Description(TagScoreSettings.PrecisionHelp)] [DefaultValue(TagScoreSettings.PrecisionDefault)]
+    [CommandOption(TagScoreSettings.PrecisionOption)] [Description(TagScoreSettings.PrecisionHelp + " tag also int8 (with --engine onnx and --calibrate STORE).")]
+    [DefaultValue(TagScoreSettings.PrecisionDefault)]
     public string Precision { get; init; } = TagScoreSettings.PrecisionDefault;
 
     [CommandOption("--decode-threads <N>")] [Description("Files decoded at once (default: one, plus one per core --threads leaves free).")]
@@ -32,7 +33,7 @@ internal class TaggerSettings : TrainedModelSettings
 
     /// <summary>The problem with these options, or null.</summary>
     protected string? Problem() =>
-        TagScoreSettings.PrecisionProblem(Precision) is { } precision ? precision
+        TagScoreSettings.PrecisionProblem(Precision, int8: true) is { } precision ? precision
         : Segments < 0 ? "--segments must be 0 (all) or more"
         : DecodeThreads < 1 ? "--decode-threads must be at least 1"
         : null;

@@ -16,11 +16,12 @@ internal sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>
     readonly InferenceSession session;
     readonly long tags;
 
-    public OnnxRuntimeNetwork(TaggingCnn cnn, int threads) : base(nameof(OnnxRuntimeNetwork))
+    /// <param name="ranges">Calibrated activation ranges (<see cref="Int8Calibration"/>): run the static int8 graph.</param>
+    public OnnxRuntimeNetwork(TaggingCnn cnn, int threads, IReadOnlyDictionary<string, (float Min, float Max)>? ranges = null) : base(nameof(OnnxRuntimeNetwork))
     {
         tags = cnn.Tags;
         using var onnx = new MemoryStream();
-        Google.Protobuf.MessageExtensions.WriteTo(cnn.ToOnnx(new Dictionary<string, string>()), onnx);
+        Google.Protobuf.MessageExtensions.WriteTo(cnn.ToOnnx(new Dictionary<string, string>(), ranges), onnx);
         using var options = new SessionOptions
         {
             IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,

@@ -88,7 +88,7 @@ internal sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>,
     public string AddTo(OnnxGraph graph, string name, IReadOnlyList<string> moduleOutputs)
     {
         var y = last is not null ? last.AddTo(graph, $"{name}.last", moduleOutputs[^1])
-            : graph.Relu(graph.BatchNorm(bn!, $"{name}.bn", graph.Conv(conv!, $"{name}.conv", moduleOutputs[^1], 1, kernel == 1 ? 0 : null)));
+            : graph.Relu(graph.FoldedOr(folded, bn!, $"{name}.bn", graph.Conv(conv!, $"{name}.conv", moduleOutputs[^1], 1, kernel == 1 ? 0 : null)));
         y = graph.Node("Flatten", [y], ("axis", 1L));
         if (hidden is not null) y = graph.Relu(graph.BatchNorm(hiddenBn!, $"{name}.hiddenBn", graph.Linear(hidden, $"{name}.hidden", y)));
         return graph.Linear(dense, $"{name}.dense", y);

@@ -63,9 +63,9 @@ internal sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFolda
 
     public string AddTo(OnnxGraph graph, string name, string input)
     {
-        var y = graph.Relu(graph.BatchNorm(bn, $"{name}.bn", graph.Conv(conv, $"{name}.conv", input, 1, null)));
+        var y = graph.Relu(graph.FoldedOr(folded, bn, $"{name}.bn", graph.Conv(conv, $"{name}.conv", input, 1, null)));
         if (se is not null) y = se.AddTo(graph, $"{name}.se", y);
-        return graph.MaxPool(y, m);
+        return graph.MaxPool(graph.Quantized(name, y), m);
     }
 
     public void FoldBatchNorm()

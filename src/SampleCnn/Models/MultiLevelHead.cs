@@ -47,7 +47,7 @@ internal sealed class MultiLevelHead : nn.Module<IReadOnlyList<Tensor>, Tensor>,
 
     public string AddTo(OnnxGraph graph, string name, IReadOnlyList<string> moduleOutputs)
     {
-        var pooled = moduleOutputs.Skip(moduleOutputs.Count - Levels).Select(o => graph.Node("ReduceMax", [o], ("axes", new[] { 2L }), ("keepdims", 0L))).ToArray();
+        var pooled = moduleOutputs.Skip(moduleOutputs.Count - Levels).Select(o => graph.OverTime("ReduceMax", o)).ToArray();
         var y = graph.Relu(graph.BatchNorm(bn, $"{name}.bn", graph.Linear(hidden, $"{name}.hidden", graph.Node("Concat", pooled, ("axis", 1L)))));
         return graph.Linear(dense, $"{name}.dense", y);
     }

@@ -76,7 +76,7 @@ internal sealed class ReSe2Module : nn.Module<Tensor, Tensor>, ILayerRows, IOnnx
         y = se.AddTo(graph, $"{name}.se", graph.BatchNorm(bn2, $"{name}.bn2", graph.Conv(conv2, $"{name}.conv2", y, 1, null)));
         var shortcut = project is null ? input
             : graph.BatchNorm(projectBn!, $"{name}.projectBn", won ? graph.Conv(project, $"{name}.project", input, stride, padding) : graph.Conv(project, $"{name}.project", input, 1, 0));
-        return graph.MaxPool(graph.Relu(graph.Node("Add", [y, shortcut])), pooling);
+        return graph.MaxPool(graph.Quantized(name, graph.Relu(graph.Node("Add", [y, shortcut]))), pooling);
     }
 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)

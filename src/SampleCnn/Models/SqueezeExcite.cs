@@ -35,8 +35,8 @@ internal sealed class SqueezeExcite : nn.Module<Tensor, Tensor>, IOnnxNodes
 
     public string AddTo(OnnxGraph graph, string name, string input)
     {
-        var mean = graph.Node("ReduceMean", [input], ("axes", new[] { 2L }), ("keepdims", 0L));
+        var mean = graph.OverTime("ReduceMean", input);
         var gate = graph.Node("Sigmoid", [graph.Linear(excite, $"{name}.excite", graph.Relu(graph.Linear(squeeze, $"{name}.squeeze", mean)))]);
-        return graph.Node("Mul", [input, graph.Node("Unsqueeze", [gate, graph.Int64s($"{name}.time_axis", 2)])]);
+        return graph.Node("Mul", [input, graph.AlongTime($"{name}.time_axis", gate)]);
     }
 }

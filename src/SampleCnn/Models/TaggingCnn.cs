@@ -184,17 +184,48 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
     /// <see cref="OnnxGraph.Output"/>, the sigmoids [batch, tags]), weights named as in the state_dict. The mel front
     /// end is not written (its STFT).
     /// </summary>
-    internal Onnx.ModelProto ToOnnx(IReadOnlyDictionary<string, string> metadata)
+    /// <param name="ranges">Calibrated activation ranges (<see cref="ActivationRanges"/>): the graph in static int8; give them with the BatchNorms folded.</param>
+    internal Onnx.ModelProto ToOnnx(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, (float Min, float Max)>? ranges = null)
     {
-        if (IsFolded) throw new InvalidOperationException("a folded model's BatchNorms are in its convolutions: export the unfolded one");
         if (frontEnd is not IOnnxNodes front)
             throw new NotSupportedException($"{Spec}: the mel front end (an STFT) is not written to ONNX; waveform models are");
-        var graph = new OnnxGraph();
-        var outputs = new List<string> { front.AddTo(graph, nameof(frontEnd), OnnxGraph.Input) };
+        var graph = new OnnxGraph(ranges);
+        // In int8 the waveform stays fp32 (layer 1 is a tiny share of the work, and 256 levels of audio cost ROC-AUC:
+        // bench/RESULTS.md); layer 1's output on are quantized.
+        var outputs = new List<string> { front.AddTo(graph, nameof(frontEnd), graph.Waveform) };
         for (int i = 0; i < blocks.Count; i++) outputs.Add(((IOnnxNodes)blocks[i]).AddTo(graph, $"{nameof(blocks)}.{i}", outputs[^1]));
         var logits = ((ITaggingHead)head).AddTo(graph, nameof(head), outputs.Skip(1).ToList());
         return graph.Model(Spec.InputSamples, logits, Tags, metadata);
     }
+
+    /// <summary>
+    /// The range of layer 1's and every module's output over <paramref name="batches"/> (eval mode), named as
+    /// <see cref="ToOnnx"/> quantizes them: the calibration of its int8 graph. The top of a range is the largest over
+    /// the batches of their <see cref="CalibrationPercentile"/> percentile, not the maximum, so that a few outliers do
+    /// not coarsen the 8-bit steps for every other value (measured in bench/RESULTS.md).
+    /// </summary>
+    internal Dictionary<string, (float Min, float Max)> ActivationRanges(IEnumerable<Tensor> batches)
+    {
+        var ranges = new Dictionary<string, (float Min, float Max)>();
+        void Widen(string key, Tensor t)
+        {
+            using var flat = t.flatten();
+            var beyond = (int)Math.Max(1, Math.Ceiling(flat.numel() * (1 - CalibrationPercentile)));
+            var (min, max) = (flat.min().item<float>(), flat.topk(beyond).values.min().item<float>());
+            ranges[key] = ranges.TryGetValue(key, out var r) ? (Math.Min(r.Min, min), Math.Max(r.Max, max)) : (min, max);
+        }
+        using var inference = inference_mode();
+        foreach (var batch in batches)
+        {
+            using var scope = NewDisposeScope();
+            var outputs = LayerOutputs(batch);
+            Widen(nameof(frontEnd), outputs[0]);
+            for (int i = 0; i < blocks.Count; i++) Widen($"{nameof(blocks)}.{i}", outputs[i + 1]);
+        }
+        return ranges;
+    }
+
+    public const double CalibrationPercentile = 0.9999;
 
     /// <summary>The layer table, computed from the modules themselves.</summary>
     public IReadOnlyList<LayerRow> LayerTable()

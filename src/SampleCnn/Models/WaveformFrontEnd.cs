@@ -32,7 +32,7 @@ internal sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows, 
     }
 
     public string AddTo(OnnxGraph graph, string name, string input) =>
-        graph.Relu(graph.BatchNorm(bn, $"{name}.bn", graph.Conv(conv, $"{name}.conv", input, filter, padding)));
+        graph.Quantized(name, graph.Relu(graph.FoldedOr(folded, bn, $"{name}.bn", graph.Conv(conv, $"{name}.conv", input, filter, padding))));
 
     public void FoldBatchNorm()
     {

@@ -56,6 +56,8 @@ internal sealed class Tagger : IDisposable
         if (this.options.Embedding && network is not ScoresAndEmbedding)
             throw new OptionException(nameof(TaggerOptions.Embedding), "embedding", null,
                 this.options.Engine == TaggerEngine.Onnx ? "comes from libtorch's network; ONNX Runtime's graph gives the scores only" : "needs a SampleCnn network (a run, checkpoint or state_dict)");
+        if (this.options.Int8Store is not null && this.options.Engine != TaggerEngine.Onnx)
+            throw new OptionException(nameof(TaggerOptions.Int8Store), "int8 precision", this.options.Int8Store, "runs on the ONNX Runtime engine; libtorch runs fp32 or bf16");
         if (this.options.Engine == TaggerEngine.Onnx && this.options.BFloat16)
             throw new OptionException(nameof(TaggerOptions.Engine), "engine", "onnx", "ONNX Runtime runs fp32 here: bf16 precision is libtorch's");
         if (network is nn.Module module)
@@ -68,7 +70,8 @@ internal sealed class Tagger : IDisposable
 
     static nn.IModule<Tensor, Tensor> Prepare(TaggingCnn model, TaggerOptions options)
     {
-        if (options.Engine == TaggerEngine.Onnx) return new OnnxRuntimeNetwork(model, get_num_threads());
+        if (options.Engine == TaggerEngine.Onnx)
+            return new OnnxRuntimeNetwork(model, get_num_threads(), options.Int8Store is { } store ? Int8Calibration.Ranges(model, store) : null);
         if (options.Embedding)
         {
             model.FoldBatchNorm();

@@ -1,4 +1,5 @@
 using SampleCnn.Inference;
+using SampleCnn.Platform;
 using SampleCnn.Tagging;
 using SampleCnn.Tests.Audio;
 using SampleCnn.Tests.Cli;
@@ -33,6 +34,27 @@ public sealed class OnnxEngineTests : IDisposable
     }
 
     [Fact]
+    public void TheInt8GraphTagsNearLibtorch()
+    {
+        var (model, checkpoint) = TaggerTests.TinyModel(scratch.Folder);
+        model.Dispose();
+        var store = Training.TinyDataset.Create(System.IO.Path.Combine(scratch.Folder, "tiny"));
+        string[] files = [Fixtures.PathOf("mtat-like-16k-mono.mp3")];
+        FileTags[] Tag(TaggerOptions options)
+        {
+            using var session = TaggingSession.Open(files, checkpoint, new ModelOpenOptions(), options, null, CPU);
+            return session.Run().ToArray();
+        }
+        var torch = Tag(new TaggerOptions(BatchSize: 5));
+        var int8 = Tag(new TaggerOptions(BatchSize: 5, Engine: TaggerEngine.Onnx, Int8Store: store));
+        var worst = torch[0].ClipScores.Zip(int8[0].ClipScores, (x, y) => Math.Abs(x - y)).Max();
+        // 8 bits calibrated on the tiny store's tones, tagging music: near, not equal (so the int8 graph is what ran).
+        Assert.InRange(worst, 1e-6, 0.05);
+        var error = Assert.Throws<OptionException>(() => Tag(new TaggerOptions(Int8Store: store)));
+        Assert.Contains("runs on the ONNX Runtime engine", error.Message);
+    }
+
+    [Fact]
     public void TheVerbTakesTheEngineAndRefusesWhatItCannotRun()
     {
         var (model, checkpoint) = TaggerTests.TinyModel(scratch.Folder);
@@ -47,5 +69,11 @@ public sealed class OnnxEngineTests : IDisposable
         (code, _, error) = CliRunner.Run("tag", mp3, "--model", checkpoint, "--engine", "tensorrt");
         Assert.Equal(2, code);
         Assert.Contains("--engine 'tensorrt': expected torch or onnx", error);
+        (code, _, error) = CliRunner.Run("tag", mp3, "--model", checkpoint, "--precision", "int8");
+        Assert.Equal(2, code);
+        Assert.Contains("--precision int8 needs --engine onnx and --calibrate STORE", error);
+        (code, _, error) = CliRunner.Run("embed", mp3, "--model", checkpoint, "--precision", "int8", "--out", Path.Combine(scratch.Folder, "e.npy"));
+        Assert.Equal(2, code);
+        Assert.Contains("--precision int8 is tag's", error);
     }
 }
