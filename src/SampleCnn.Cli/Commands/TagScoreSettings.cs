@@ -38,7 +38,7 @@ internal class TagScoreSettings : TrainedModelSettings
 
     /// <param name="int8">Whether int8 is taken too (tag's ONNX Runtime graph, calibrated on a store).</param>
     public static string? PrecisionProblem(string precision, bool int8 = false) =>
-        precision is "fp32" or "bf16" || int8 && precision == "int8" ? null : $"--precision '{precision}': expected fp32, bf16{(int8 ? " or int8" : "")}";
+        precision is "fp32" or "bf16" || int8 && precision == "int8" ? null : $"--precision '{precision}': expected {(int8 ? "fp32, bf16 or int8" : "fp32 or bf16")}";
 
     public static string? DecideProblem(string? decide, string? thresholds) =>
         decide is not null && decide != "tuned" && !(float.TryParse(decide, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1)
