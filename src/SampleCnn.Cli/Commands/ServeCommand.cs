@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SampleCnn.Cli.Views;
+using SampleCnn.Platform;
 using SampleCnn.Serving;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -73,6 +74,8 @@ internal sealed class ServeCommand(IAnsiConsole console) : Command<ServeCommand.
         var key = settings.Key;
         foreach (var url in key is null ? Exposed(settings.Urls) : [])
             console.MarkupLineInterpolated($"[yellow]warning:[/] {url} listens beyond this machine with no API key: anyone who can reach it can use the model (--api-key or {ApiKeyVariable})");
+        if (!NativeRuntime.OneMallocArena)
+            console.MarkupLine("[yellow]warning:[/] MALLOC_ARENA_MAX is not 1: the network's thread then runs about 2x slower (glibc maps its large tensors afresh); start serve with MALLOC_ARENA_MAX=1");
         var builder = WebApplication.CreateSlimBuilder();
         long max = settings.MaxUploadMb * 1024L * 1024L;
         // the endpoint counts bytes itself (413 as JSON); the server's own limits only stop what is far larger
