@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SampleCnn.Cli.Views;
-using SampleCnn.Platform;
 using SampleCnn.Serving;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -68,14 +67,12 @@ internal sealed class ServeCommand(IAnsiConsole console) : Command<ServeCommand.
     {
         var device = settings.Apply();
         using var service = TagService.Open(settings.Model, settings.OpenOptions with { ThresholdsFile = settings.ThresholdsFile }, settings.TaggerOptions, device,
-            new ServiceOptions(settings.Queue, settings.TimeoutSeconds, settings.MaxDurationSeconds), settings.Decision);
+            new ServiceOptions(settings.Queue, settings.TimeoutSeconds, settings.MaxDurationSeconds), settings.Decision, networkOnCaller: true);
         console.MarkupLineInterpolated($"serving [bold]{service.Model.Description}[/] on {settings.Urls}");
         if (service.Thresholds is { } thresholds) TagView.RenderDecision(console, thresholds, service.Tuned);
         var key = settings.Key;
         foreach (var url in key is null ? Exposed(settings.Urls) : [])
             console.MarkupLineInterpolated($"[yellow]warning:[/] {url} listens beyond this machine with no API key: anyone who can reach it can use the model (--api-key or {ApiKeyVariable})");
-        if (!NativeRuntime.OneMallocArena)
-            console.MarkupLine("[yellow]warning:[/] MALLOC_ARENA_MAX is not 1: the network's thread then runs about 2x slower (glibc maps its large tensors afresh); start serve with MALLOC_ARENA_MAX=1");
         var builder = WebApplication.CreateSlimBuilder();
         long max = settings.MaxUploadMb * 1024L * 1024L;
         // the endpoint counts bytes itself (413 as JSON); the server's own limits only stop what is far larger
@@ -85,7 +82,10 @@ internal sealed class ServeCommand(IAnsiConsole console) : Command<ServeCommand.
         app.Urls.Add(settings.Urls);
         ServeEndpoints.Map(app, service, max, key);
         app.StartAsync(cancellationToken).GetAwaiter().GetResult();
-        app.WaitForShutdownAsync(cancellationToken).GetAwaiter().GetResult();
+        // the network runs here, on the process's first thread, whose malloc arena holds large tensors (TagService.Open)
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping))
+            service.RunNetwork(stop.Token);
+        app.StopAsync().GetAwaiter().GetResult();
         return 0;
     }
 }

@@ -37,15 +37,6 @@ public static partial class NativeRuntime
     }
 
     /// <summary>
-    /// Whether a thread other than the first runs large tensors as fast as the first: only when glibc keeps one malloc
-    /// arena, which must be asked for before the process starts (MALLOC_ARENA_MAX=1; mallopt comes too late, once the
-    /// runtime's own threads have arenas). Otherwise a new thread's arena cannot hold a large tensor and glibc maps
-    /// each one afresh, whatever M_MMAP_MAX says: a 3^9 forward of 11 segments took 602 ms on a new thread against
-    /// 293 ms on the main thread, 280 ms with one arena. serve's network runs on a thread of its own.
-    /// </summary>
-    public static bool OneMallocArena => !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") == "1";
-
-    /// <summary>
     /// libtorch initialises NNPACK the first time a convolution asks whether it could use it, and where
     /// the CPU is one NNPACK does not support it prints "Could not initialize NNPACK! Reason: Unsupported
     /// hardware." on stderr, through the middle of a progress display. Turning the user flag off

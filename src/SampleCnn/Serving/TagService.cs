@@ -39,11 +39,12 @@ public sealed class TagService : IDisposable
     int held;
     bool paused, stopping;
     long segmentsTagged, batchesRun;
-    readonly Thread worker;
+    /// <summary>The network's own thread; null when the caller runs the network (<see cref="RunNetwork"/>).</summary>
+    readonly Thread? worker;
     readonly Thread[] decoders;
 
     TagService(TrainedModel model, Tagger tagger, ServiceOptions options, int batchSize, int decodeThreads, long? parameters, bool embeds,
-        IReadOnlyList<float>? thresholds, TagThresholds? tuned)
+        IReadOnlyList<float>? thresholds, TagThresholds? tuned, bool networkOnCaller)
     {
         this.model = model;
         this.tagger = tagger;
@@ -57,15 +58,21 @@ public sealed class TagService : IDisposable
             : model.Cnn is null ? "a TorchScript model's layers are opaque: it gives tag scores only"
             : "ONNX Runtime runs the graph of the tag scores only; the embedding is libtorch's";
         maxSamples = (long)Math.Floor(options.MaxDurationSeconds * tagger.SampleRate);
-        worker = new Thread(Work) { IsBackground = true, Name = "serve network" };
+        worker = networkOnCaller ? null : new Thread(Work) { IsBackground = true, Name = "serve network" };
         decoders = Enumerable.Range(0, decodeThreads).Select(i => new Thread(Decode) { IsBackground = true, Name = $"serve decoder {i}" }).ToArray();
-        worker.Start();
+        worker?.Start();
         foreach (var decoder in decoders) decoder.Start();
     }
 
     /// <param name="options">How the network runs; the embedding is added for our networks on libtorch (one pass gives both).</param>
     /// <param name="decide">How scores become yes/no tags; null: by the thresholds tuned for the model when it has them, else scores only.</param>
-    public static TagService Open(string modelPath, ModelOpenOptions modelOptions, TaggerOptions options, Device device, ServiceOptions service, TagDecision? decide = null)
+    /// <param name="networkOnCaller">
+    /// The caller runs the network on a thread of its own choosing with <see cref="RunNetwork"/>, rather than the service on a
+    /// new thread. A process's first thread should: on Linux any other thread gets a malloc arena whose heaps cannot hold a
+    /// large tensor, and glibc then maps each one afresh, about 2x slower (docs/ARCHITECTURE.md, platform fact 2).
+    /// </param>
+    public static TagService Open(string modelPath, ModelOpenOptions modelOptions, TaggerOptions options, Device device, ServiceOptions service,
+        TagDecision? decide = null, bool networkOnCaller = false)
     {
         if (service.Queue < 1) throw new OptionException(nameof(service.Queue), "queue length", service.Queue, "must be at least 1 request");
         if (!(service.TimeoutSeconds > 0)) throw new OptionException(nameof(service.TimeoutSeconds), "request timeout in seconds", service.TimeoutSeconds, "must be more than 0");
@@ -77,7 +84,7 @@ public sealed class TagService : IDisposable
             var embeds = model.Cnn is not null && options.Engine == TaggerEngine.Torch;
             var (thresholds, tuned) = (decide ?? (model.Thresholds is null ? null : TagDecision.Tuned))?.For(model) ?? default;
             var tagger = TaggingSession.TaggerFor(model, device, options with { Embedding = embeds });
-            return new TagService(model, tagger, service, options.BatchSize, options.EffectiveDecodeThreads, parameters, embeds, thresholds, tuned);
+            return new TagService(model, tagger, service, options.BatchSize, options.EffectiveDecodeThreads, parameters, embeds, thresholds, tuned, networkOnCaller);
         }
         catch
         {
@@ -243,6 +250,24 @@ public sealed class TagService : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the network on this thread until <paramref name="stop"/> fires, which stops the service (for a service opened with
+    /// networkOnCaller).
+    /// </summary>
+    public void RunNetwork(CancellationToken stop)
+    {
+        if (worker is not null) throw new InvalidOperationException("this service runs its network on a thread of its own");
+        using var registration = stop.Register(() =>
+        {
+            lock (gate)
+            {
+                stopping = true;
+                Monitor.PulseAll(gate);
+            }
+        });
+        Work();
+    }
+
     /// <summary>The worker: the only thread that runs the network.</summary>
     void Work()
     {
@@ -316,7 +341,7 @@ public sealed class TagService : IDisposable
             arrivals.CompleteAdding();
             foreach (var job in jobs.Values) job.Done.TrySetException(new ObjectDisposedException(nameof(TagService)));
         }
-        worker.Join();
+        worker?.Join();
         foreach (var decoder in decoders) decoder.Join();
         tagger.Dispose();
         model.Dispose();

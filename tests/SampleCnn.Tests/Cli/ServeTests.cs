@@ -209,6 +209,26 @@ public class ServeTests
     }
 
     [Fact]
+    public async Task AServiceOpenedForItsCallerRunsTheNetworkOnTheCallersThreadUntilStopped()
+    {
+        using var scratch = new Fixtures.Scratch();
+        var (tiny, checkpoint) = TaggerTests.TinyModel(scratch.Folder);
+        tiny.Dispose();
+        using (var own = TagService.Open(checkpoint, new ModelOpenOptions(), new TaggerOptions(), CPU, new ServiceOptions()))
+            Assert.Throws<InvalidOperationException>(() => own.RunNetwork(CancellationToken.None)); // it has a thread of its own
+        using var service = TagService.Open(checkpoint, new ModelOpenOptions(), new TaggerOptions(), CPU, new ServiceOptions(), networkOnCaller: true);
+        using var stop = new CancellationTokenSource();
+        var network = new Thread(() => service.RunNetwork(stop.Token)); // as serve runs it on the process's first thread
+        network.Start();
+        var result = await service.TagAsync(Music);
+        Assert.Equal(ServiceStatus.Done, result.Status);
+        var expected = TagScores(checkpoint, Music);
+        for (int t = 0; t < expected.Length; t++) Assert.InRange(result.Tags!.ClipScores[t], expected[t] - 1e-5f, expected[t] + 1e-5f);
+        stop.Cancel();
+        Assert.True(network.Join(TimeSpan.FromMinutes(1)), "RunNetwork did not return once stopped");
+    }
+
+    [Fact]
     public async Task ConcurrentRequestsOfDifferentFilesShareBatchesAndEachGetsTagsScores()
     {
         await using var server = new Server();
