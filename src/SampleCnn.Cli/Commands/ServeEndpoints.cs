@@ -69,7 +69,7 @@ internal static class ServeEndpoints
         {
             ["model"] = service.Model.Path,
             ["protocol"] = service.Protocol,
-            ["duration_s"] = tags.Segments == 0 ? 0 : (tags.Segments - 1) * tags.HopSeconds + tags.SegmentSeconds,
+            ["duration_s"] = tags.CoveredSeconds,
             ["segments"] = tags.Segments,
             ["scores"] = tags.Tags.Select((t, i) => (t, i)).ToDictionary(p => p.t, p => tags.ClipScores[p.i]),
             ["top"] = tags.Top(5).Select(t => new { tag = t.Tag, score = t.Score }),

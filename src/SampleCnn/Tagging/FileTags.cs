@@ -12,6 +12,9 @@ public sealed record FileTags(string Path, IReadOnlyList<string> Tags, float[] C
 {
     public bool Failed => Error is not null;
 
+    /// <summary>The seconds of audio the segments cover, from the first's start to the last's end (0 without segments).</summary>
+    public double CoveredSeconds => Segments == 0 ? 0 : (Segments - 1) * HopSeconds + SegmentSeconds;
+
     /// <summary>The mean over the segments of the 512-wide vector the dense layer reads, when asked for (<see cref="TaggerOptions.Embedding"/>); else null.</summary>
     public float[]? Embedding { get; init; }
 

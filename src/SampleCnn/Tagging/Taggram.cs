@@ -51,7 +51,7 @@ public static class Taggram
         var heatmap = plot.Add.Heatmap(data);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
         heatmap.ManualRange = new ScottPlot.Range(0, 1);
-        double seconds = (file.Segments - 1) * file.HopSeconds + file.SegmentSeconds;
+        double seconds = file.CoveredSeconds;
         heatmap.Extent = new ScottPlot.CoordinateRect(0, seconds, -0.5, t - 0.5);
         plot.Add.ColorBar(heatmap).Label = "score";
         plot.Axes.Left.SetTicks(Enumerable.Range(0, t).Select(j => (double)(t - 1 - j)).ToArray(), file.Tags.ToArray());
