@@ -19,6 +19,7 @@ static class Comparison
         var medians = contenders.ToDictionary(c => c.Label, _ => new List<double>());
         var peaks = contenders.ToDictionary(c => c.Label, _ => 0.0);
         var versions = new Dictionary<string, string>();
+        var loadBefore = Machine.Load();
         for (int round = 1; round <= rounds; round++)
             foreach (var contender in contenders)
             {
@@ -45,7 +46,7 @@ static class Comparison
                 $"| {contender.Label} | {median:F1} | {median / ours:F2} |{realTime} {Megabytes(peaks[contender.Label])} | {versions[contender.Label]} |");
         }
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Median of {rounds} per-round medians; contenders run alternately in separate processes.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Median of {rounds} per-round medians; contenders run alternately in separate processes. {Machine.Cpu()}; load average {loadBefore:F1} before, {Machine.Load():F1} after.");
         return (text.ToString(), medians.ToDictionary(m => m.Key, m => Median(m.Value)));
     }
 
