@@ -3,15 +3,18 @@ namespace SampleCnn.Audio.Decoding;
 /// <summary>
 /// MP3 (MPEG-1/2/2.5 layers I-III): <see cref="Mp3FrameScanner"/> checks the frame structure, then
 /// frames are read one at a time and decoded by libmpg123 (<see cref="Mpg123FrameDecoder"/>) where it is installed,
-/// else by NLayer's frame decoder (<see cref="NLayerFrameDecoder"/>); both give the same samples within float rounding. The clip is the sample range
-/// the scanner names (LAME gapless trimming as ffmpeg applies it), so our samples line up with ffmpeg's.
-/// Damaged stretches the scanner skipped, and frames whose payload cannot be decoded (given as silence,
-/// as ffmpeg conceals them), make the file "recovered"; see <see cref="Damage"/>.
+/// else by NLayer's frame decoder (<see cref="NLayerFrameDecoder"/>); both give the same samples within float
+/// rounding. The clip is the sample range the scanner names (LAME gapless trimming as ffmpeg applies it), so our
+/// samples line up with ffmpeg's. Damaged stretches the scanner skipped, and frames whose payload cannot be decoded
+/// (given as silence, as ffmpeg conceals them), make the file "recovered"; see <see cref="Damage"/>. (libmpg123
+/// conceals a frame whose main data is lost with the bits before it as silence itself, without saying so: such a
+/// frame counts as undecodable with NLayer only.)
 /// With NLayer, files using intensity stereo are refused (<see cref="AudioProblem.UnsupportedCodec"/>, so that
 /// <see cref="AudioDecoders"/> hands them to ffmpeg): NLayer's intensity-stereo processing does not follow
 /// the MPEG-2 rules (illegal positions, intensity scale), which put 19% of the granules of real files
 /// below 40 dB SNR against ffmpeg, and it cannot be corrected from outside its frame decoder.
-/// Asked for mono, a stereo file is mixed to mono in the frequency domain ((L + R) / 2 of the spectra) before the hybrid and polyphase filterbanks, so these run once instead of twice. Both banks
+/// Asked for mono, a stereo file is mixed to mono in the frequency domain ((L + R) / 2 of the spectra) before the
+/// hybrid and polyphase filterbanks, so these run once instead of twice. Both banks
 /// are linear, so that equals decoding both channels and averaging them, as long as the two channels of every
 /// granule use the same block type (else their windows differ); a file where they differ anywhere
 /// (<see cref="Mp3Layout.SplitBlockFrames"/>) is decoded in stereo.
