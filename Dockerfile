@@ -27,8 +27,8 @@ RUN dotnet publish src/SampleCnn.Cli/SampleCnn.Cli.csproj --no-restore -c Releas
 # layer that Microsoft patches, and our layer (the app, ~0.5 GB, nearly all libtorch) is the only one
 # a rebuild pushes.
 FROM mcr.microsoft.com/dotnet/runtime:10.0-noble
-# ffmpeg decodes every format but WAV, MP3 and Ogg Vorbis (FLAC, Opus, MP4/AAC, AIFF), and the MP3s
-# NLayer gets wrong (MPEG-2 intensity stereo).
+# ffmpeg decodes every format but WAV, MP3 and Ogg Vorbis (FLAC, Opus, MP4/AAC, AIFF); its packages pull in
+# libmpg123 (libmpg123-0t64 on noble), which decodes MP3 (without it NLayer does).
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app /app
 RUN ln -s /app/SampleCnn.Cli /usr/local/bin/samplecnn

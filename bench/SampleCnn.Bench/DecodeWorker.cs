@@ -32,7 +32,7 @@ static class DecodeWorker
             double ms = !cpu ? clock.Elapsed.TotalMilliseconds : ffmpeg ? ffmpegCpuMs : (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;
             if (i >= warmup) times.Add(ms);
         }
-        var version = ffmpeg ? "ffmpeg " + FfmpegVersion() : "SampleCnn Audio (NLayer frames, polyphase resampler)";
+        var version = ffmpeg ? "ffmpeg " + FfmpegVersion() : $"SampleCnn Audio ({Mpg123.Describe(Mpg123.Default)} frames, polyphase resampler)";
         Console.WriteLine(JsonSerializer.Serialize(new Run(times.ToArray(), ffmpeg ? double.NaN : PeakRss.Megabytes(), version, 1, checksum), Json.Options));
     }
 

@@ -40,7 +40,7 @@ switch (args.FirstOrDefault())
         var selfArgs = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(Options).Assembly.Location } : [];
         Contender[] contenders =
         [
-            new("SampleCnn decode + resample, 1 thread", self, [.. selfArgs, "worker-decode", .. common, "--decoder", "ours"]),
+            new($"SampleCnn decode ({Mpg123.Describe(Mpg123.Default)}) + resample, 1 thread", self, [.. selfArgs, "worker-decode", .. common, "--decoder", "ours"]),
             new("ffmpeg -ac 1 -ar 22050 -f f32le, -threads 1", self, [.. selfArgs, "worker-decode", .. common, "--decoder", "ffmpeg"]),
         ];
         var title = string.Create(CultureInfo.InvariantCulture,

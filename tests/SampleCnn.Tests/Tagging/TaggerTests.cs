@@ -122,6 +122,36 @@ public class TaggerTests
         }
     }
 
+    // The tagger's MP3 decode goes through libmpg123 where it is installed; its scores are those of NLayer's decode
+    // (mono as the tagger asks, written to a float WAV, which goes through the same resampler) within 1e-5.
+    [Mpg123Theory]
+    [InlineData("mtat-like-16k-mono.mp3", 16000)]
+    [InlineData("msd-like-44k-stereo.mp3", 44100)]
+    public void Mpg123AndNLayerGiveTheSameScores(string name, int rate)
+    {
+        using var scratch = new Fixtures.Scratch();
+        var (model, _) = TinyModel(scratch.Folder);
+        var mp3 = Fixtures.PathOf(name);
+        var nlayer = new List<float>();
+        using (var stream = File.OpenRead(mp3))
+        using (var decoder = new Mp3Decoder(mp3, stream, mono: true, library: null))
+        {
+            var buffer = new float[2000];
+            for (int frames; (frames = decoder.Read(buffer)) > 0;) nlayer.AddRange(buffer.AsSpan(0, frames));
+        }
+        var wav = Path.Combine(scratch.Folder, "nlayer.wav");
+        WavWriter.WriteMonoFloat(wav, nlayer.ToArray(), rate);
+        using (model)
+        {
+            var results = new Tagger(model, Tags, CPU, new TaggerOptions()).Tag([mp3, wav]).ToList();
+            Assert.All(results, r => Assert.False(r.Failed, r.Error));
+            Assert.Equal(results[1].Segments, results[0].Segments);
+            Assert.True(results[0].Segments > 0);
+            var worst = results[0].SegmentScores.Zip(results[1].SegmentScores, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst < 1e-5, $"largest difference {worst:E2}");
+        }
+    }
+
     [Fact]
     public void TagsEveryFormatInOrderWithSegmentScoresAndTheirMean()
     {

@@ -1,19 +1,20 @@
-using NLayer;
-
 namespace SampleCnn.Audio.Decoding;
 
 /// <summary>
 /// MP3 (MPEG-1/2/2.5 layers I-III): <see cref="Mp3FrameScanner"/> checks the frame structure, then
-/// frames are read one at a time and decoded by NLayer's frame decoder. The clip is the sample range
-/// the scanner names (LAME gapless trimming as ffmpeg applies it), so our samples line up with ffmpeg's.
-/// Damaged stretches the scanner skipped, and frames whose payload cannot be decoded (given as silence,
-/// as ffmpeg conceals them), make the file "recovered"; see <see cref="Damage"/>.
-/// Files using intensity stereo are refused (<see cref="AudioProblem.UnsupportedCodec"/>, so that
+/// frames are read one at a time and decoded by libmpg123 (<see cref="Mpg123FrameDecoder"/>) where it is installed,
+/// else by NLayer's frame decoder (<see cref="NLayerFrameDecoder"/>); both give the same samples within float
+/// rounding. The clip is the sample range the scanner names (LAME gapless trimming as ffmpeg applies it), so our
+/// samples line up with ffmpeg's. Damaged stretches the scanner skipped, and frames whose payload cannot be decoded
+/// (given as silence, as ffmpeg conceals them), make the file "recovered"; see <see cref="Damage"/>. (libmpg123
+/// conceals a frame whose main data is lost with the bits before it as silence itself, without saying so: such a
+/// frame counts as undecodable with NLayer only.)
+/// With NLayer, files using intensity stereo are refused (<see cref="AudioProblem.UnsupportedCodec"/>, so that
 /// <see cref="AudioDecoders"/> hands them to ffmpeg): NLayer's intensity-stereo processing does not follow
 /// the MPEG-2 rules (illegal positions, intensity scale), which put 19% of the granules of real files
 /// below 40 dB SNR against ffmpeg, and it cannot be corrected from outside its frame decoder.
-/// Asked for mono, a stereo file is mixed to mono in the frequency domain (NLayer's downmix: (L + R) / 2, or M / sqrt 2
-/// for mid/side granules) before the hybrid and polyphase filterbanks, so these run once instead of twice. Both banks
+/// Asked for mono, a stereo file is mixed to mono in the frequency domain ((L + R) / 2 of the spectra) before the
+/// hybrid and polyphase filterbanks, so these run once instead of twice. Both banks
 /// are linear, so that equals decoding both channels and averaging them, as long as the two channels of every
 /// granule use the same block type (else their windows differ); a file where they differ anywhere
 /// (<see cref="Mp3Layout.SplitBlockFrames"/>) is decoded in stereo.
@@ -23,9 +24,9 @@ internal sealed class Mp3Decoder : IAudioDecoder
     private readonly Stream stream;
     private readonly string path;
     private readonly Mp3Layout layout;
-    private readonly MpegFrameDecoder frameDecoder = new();
+    private readonly IMp3FrameDecoder frameDecoder;
     private readonly int channels;
-    private readonly float[] decoded = new float[2 * 1152];
+    private readonly float[] decoded = new float[2 * 2 * 1152]; // twice the largest frame: libmpg123's output must not fill it
     private byte[] frameBytes = new byte[2048]; // the largest frame (layer II, 384 kbps at 32 kHz) is 1729 bytes
     private int decodedOffset, decodedCount;    // in samples of decoded[]
     private long nextSample;                     // per-channel index of decoded[decodedOffset]
@@ -50,21 +51,26 @@ internal sealed class Mp3Decoder : IAudioDecoder
         }
     }
 
+    /// <summary>What decodes the frames: "libmpg123 (... synthesis)" or "NLayer".</summary>
+    public string Implementation { get; }
+
     /// <param name="mono">Whether the samples are wanted as one channel (the average of two); <see cref="Channels"/> says whether they are.</param>
-    public Mp3Decoder(string path, Stream stream, bool mono = false)
+    public Mp3Decoder(string path, Stream stream, bool mono = false) : this(path, stream, mono, Mpg123.Default) { }
+
+    /// <param name="library">libmpg123, or null for NLayer.</param>
+    public Mp3Decoder(string path, Stream stream, bool mono, Mpg123? library)
     {
         this.path = path;
         this.stream = stream;
         layout = Mp3FrameScanner.Scan(path, stream);
-        if (layout.IntensityStereoFrames > 0)
+        if (library is null && layout.IntensityStereoFrames > 0)
             throw new AudioDecodeException(path, AudioProblem.UnsupportedCodec,
                 $"{layout.IntensityStereoFrames} of {layout.Frames} MP3 frames use intensity stereo, which the built-in decoder does not decode correctly; install ffmpeg (e.g. apt-get install ffmpeg) to decode it");
         channels = layout.First.Channels;
-        if (mono && channels == 2 && layout.SplitBlockFrames == 0)
-        {
-            frameDecoder.StereoMode = StereoMode.DownmixToMono;
-            channels = 1;
-        }
+        bool mix = mono && channels == 2 && layout.SplitBlockFrames == 0;
+        if (mix) channels = 1;
+        frameDecoder = library is null ? new NLayerFrameDecoder(mix) : new Mpg123FrameDecoder(library, SampleRate, channels, mix);
+        Implementation = Mpg123.Describe(library);
         stream.Position = layout.FirstFrame;
     }
 
@@ -108,7 +114,7 @@ internal sealed class Mp3Decoder : IAudioDecoder
         framesRead++;
         try
         {
-            decodedCount = frameDecoder.DecodeFrame(new Mp3Frame(header, frameBytes), decoded, 0);
+            decodedCount = frameDecoder.Decode(header, frameBytes, decoded);
         }
         catch (Exception e) when (AudioDecodeException.IsPerFile(e))
         {
@@ -125,5 +131,9 @@ internal sealed class Mp3Decoder : IAudioDecoder
         return true;
     }
 
-    public void Dispose() => stream.Dispose();
+    public void Dispose()
+    {
+        frameDecoder.Dispose();
+        stream.Dispose();
+    }
 }
