@@ -21,14 +21,14 @@ internal sealed unsafe class WinogradConv
     /// <summary>Outputs per tile (m of F(m,3)) and inputs per tile (m + 2): the number of products.</summary>
     public const int Outputs = 6, Points = 8;
 
-    /// <summary>
-    /// Tiles transformed at once: their transformed inputs and products (8 x 48 x channels floats each, 192 KB at 128
-    /// channels) stay in the core's 1 MB L2 with one panel of the weights.
-    /// </summary>
-    public const int ChunkTiles = 48;
-
-    readonly float[] weights; // [8][in][out]: G g for every (in, out) pair, transposed so a row of out channels is contiguous
+    readonly float[] weights; // [8] x [in x out] packed (WinogradGemm.Packed): G g for every (in, out) pair
     readonly float[] bias;
+
+    /// <summary>
+    /// Tiles transformed at once: their transformed inputs and products (8 x tiles x (in + out) floats, 384 KB) stay in
+    /// the core's 1 MB L2 beside a panel of the weights: 48 tiles at 128 -> 128 channels, 12 at 256 -> 512.
+    /// </summary>
+    public int ChunkTiles { get; }
 
     public int InChannels { get; }
     public int OutChannels { get; }
@@ -40,6 +40,7 @@ internal sealed unsafe class WinogradConv
             throw new ArgumentException($"channels {inChannels} -> {outChannels}: the Winograd layer needs multiples of 16 in and 64 out");
         InChannels = inChannels;
         OutChannels = outChannels;
+        ChunkTiles = Math.Max(WinogradGemm.Rows, 12_288 / (inChannels + outChannels) / WinogradGemm.Rows * WinogradGemm.Rows);
         this.bias = bias.ToArray();
         weights = GC.AllocateArray<float>(Points * inChannels * outChannels, pinned: true);
         // G in double, so the transformed weights are the exact transform rounded once.
@@ -48,7 +49,7 @@ internal sealed unsafe class WinogradConv
             {
                 var g = weight.Slice((o * inChannels + i) * 3, 3);
                 for (int p = 0; p < Points; p++)
-                    weights[((long)p * inChannels + i) * outChannels + o] = (float)(G[p, 0] * g[0] + G[p, 1] * g[1] + G[p, 2] * g[2]);
+                    weights[(long)p * inChannels * outChannels + WinogradGemm.Packed(i, o, inChannels)] = (float)(G[p, 0] * g[0] + G[p, 1] * g[1] + G[p, 2] * g[2]);
             }
     }
 
@@ -67,20 +68,22 @@ internal sealed unsafe class WinogradConv
     /// <summary>Rows of the padded map of a layer of this length: the left zero row, then whole tiles, then the right zero row.</summary>
     public static int PaddedRows(int length) => Tiles(length) * Outputs + 2;
 
-    static int Tiles(int length) => (length + Outputs - 1) / Outputs;
+    public static int Tiles(int length) => (length + Outputs - 1) / Outputs;
 
     /// <summary>Floats of the per-thread buffers <see cref="Run"/> needs: the transformed inputs and the products of one chunk.</summary>
     public int TransformedFloats => Points * ChunkTiles * InChannels;
     public int ProductFloats => Points * ChunkTiles * OutChannels;
 
     /// <summary>
-    /// The layer on a padded map of <paramref name="length"/> rows (a multiple of 3), written as the padded map of
-    /// length / 3 rows in <paramref name="output"/> (its zero rows too).
+    /// The layer on <paramref name="segments"/> padded maps of <paramref name="length"/> rows (a multiple of 3),
+    /// <paramref name="stride"/> floats apart, written as as many padded maps of length / 3 rows in
+    /// <paramref name="output"/>, as far apart (their zero rows too). Several segments at once share each load of the
+    /// weights: the short layers near the head run so.
     /// </summary>
     /// <param name="transformed">At least <see cref="TransformedFloats"/> floats; <paramref name="products"/>: <see cref="ProductFloats"/>.</param>
-    public void Run(float* input, int length, float* output, float* transformed, float* products)
+    public void Run(float* input, int length, int segments, long stride, float* output, float* transformed, float* products)
     {
-        int tiles = Tiles(length), pooled = length / 3;
+        int tiles = Tiles(length) * segments, pooled = length / 3;
         fixed (float* u = weights)
         fixed (float* b = bias)
             for (int first = 0; first < tiles; first += ChunkTiles)
@@ -88,25 +91,29 @@ internal sealed unsafe class WinogradConv
                 int count = Math.Min(ChunkTiles, tiles - first);
                 // Rows past the chunk's tiles hold an earlier chunk's (finite) values: their products are not read.
                 int rows = (count + WinogradGemm.Rows - 1) / WinogradGemm.Rows * WinogradGemm.Rows;
-                TransformInputs(input, first, count, transformed);
+                TransformInputs(input, length, stride, first, count, transformed);
                 for (int p = 0; p < Points; p++)
-                    WinogradGemm.Multiply(transformed + (long)p * ChunkTiles * InChannels, InChannels, u + (long)p * InChannels * OutChannels, OutChannels,
+                    WinogradGemm.Multiply(transformed + (long)p * ChunkTiles * InChannels, InChannels, u + (long)p * InChannels * OutChannels,
                         products + (long)p * ChunkTiles * OutChannels, OutChannels, rows, InChannels, OutChannels);
-                TransformOutputs(products, b, first, count, pooled, output);
+                TransformOutputs(products, b, length, stride, first, count, output);
             }
-        var zeroFrom = output + (long)(pooled + 1) * OutChannels;
-        new Span<float>(output, OutChannels).Clear();
-        new Span<float>(zeroFrom, (PaddedRows(pooled) - pooled - 1) * OutChannels).Clear();
+        int map = PaddedRows(pooled) * OutChannels;
+        for (int s = 0; s < segments; s++)
+        {
+            new Span<float>(output + s * stride, OutChannels).Clear();
+            new Span<float>(output + s * stride + (pooled + 1) * OutChannels, map - (pooled + 1) * OutChannels).Clear();
+        }
     }
 
-    /// <summary>Bᵀ d for each tile of the chunk and each 16 input channels: tile t reads padded rows 6t .. 6t + 7.</summary>
-    void TransformInputs(float* input, int first, int count, float* transformed)
+    /// <summary>Bᵀ d for each tile of the chunk and each 16 input channels: a segment's tile t reads its padded rows 6t .. 6t + 7.</summary>
+    void TransformInputs(float* input, int length, long map, int first, int count, float* transformed)
     {
-        int c = InChannels;
+        int c = InChannels, perSegment = Tiles(length);
         long plane = (long)ChunkTiles * c;
         for (int t = 0; t < count; t++)
         {
-            float* d = input + (long)(first + t) * Outputs * c;
+            var (segment, tile) = Math.DivRem(first + t, perSegment);
+            float* d = input + segment * map + (long)tile * Outputs * c;
             float* v = transformed + (long)t * c;
             for (int i = 0; i < c; i += Vector512<float>.Count, d += Vector512<float>.Count, v += Vector512<float>.Count)
             {
@@ -134,16 +141,17 @@ internal sealed unsafe class WinogradConv
     /// Aᵀ m for each tile, then the two pooling windows' maxima, the bias (after the max: the same for every position)
     /// and the ReLU (it commutes with the max), written to padded rows 1 + 2t and 2 + 2t of the output.
     /// </summary>
-    void TransformOutputs(float* products, float* bias, int first, int count, int pooled, float* output)
+    void TransformOutputs(float* products, float* bias, int length, long map, int first, int count, float* output)
     {
-        int c = OutChannels;
+        int c = OutChannels, perSegment = Tiles(length), pooled = length / 3;
         long plane = (long)ChunkTiles * c;
         for (int t = 0; t < count; t++)
         {
-            int window = 2 * (first + t);
+            var (segment, tile) = Math.DivRem(first + t, perSegment);
+            int window = 2 * tile;
             bool second = window + 1 < pooled;
             float* m = products + (long)t * c;
-            float* y = output + (long)(window + 1) * c;
+            float* y = output + segment * map + (long)(window + 1) * c;
             for (int i = 0; i < c; i += Vector512<float>.Count, m += Vector512<float>.Count, y += Vector512<float>.Count)
             {
                 var m0 = Vector512.Load(m); var m1 = Vector512.Load(m + plane); var m2 = Vector512.Load(m + 2 * plane); var m3 = Vector512.Load(m + 3 * plane);

@@ -4,8 +4,9 @@ using System.Runtime.Intrinsics;
 namespace SampleCnn.Inference;
 
 /// <summary>
-/// The products of the Winograd layers: C[rows x n] = A[rows x k] B[k x n], all row-major, computed in register blocks
-/// of 6 rows x 64 columns. The block's 24 accumulators of 16 floats, with the 4 loads of B's row and one broadcast of
+/// The products of the Winograd layers: C[rows x n] = A[rows x k] B[k x n], A and C row-major, B packed in panels of 64
+/// columns (<see cref="Packed"/>: each panel's k rows of 64 contiguous, so a panel streams from cache in order), computed
+/// in register blocks of 6 rows x 64 columns. The block's 24 accumulators of 16 floats, with the 4 loads of B's row and one broadcast of
 /// A, use 29 of AVX-512's 32 registers, so each part of B loaded from cache serves 6 FMAs and each broadcast of A
 /// serves 4: the loads stay well below the one FMA per cycle that the FMA unit can take.
 /// </summary>
@@ -14,13 +15,16 @@ internal static unsafe class WinogradGemm
     /// <summary>Rows and columns of one register block: rows must be a multiple of <see cref="Rows"/>, n of <see cref="Columns"/>.</summary>
     public const int Rows = 6, Columns = 64;
 
-    /// <summary>C = A B. Blocks of columns outside, rows inside, so one panel of B (k x 64) serves every row block from L1/L2.</summary>
-    public static void Multiply(float* a, int lda, float* b, int ldb, float* c, int ldc, int rows, int k, int n)
+    /// <summary>C = A B. Panels of B outside, rows inside, so one panel (k x 64) serves every row block from L1/L2.</summary>
+    public static void Multiply(float* a, int lda, float* packed, float* c, int ldc, int rows, int k, int n)
     {
-        for (int j = 0; j < n; j += Columns)
+        for (int j = 0; j < n; j += Columns, packed += (long)k * Columns)
             for (int i = 0; i < rows; i += Rows)
-                Block(a + (long)i * lda, lda, b + j, ldb, c + (long)i * ldc + j, ldc, k);
+                Block(a + (long)i * lda, lda, packed, Columns, c + (long)i * ldc + j, ldc, k);
     }
+
+    /// <summary>Where B[row, column] of a k x n matrix goes in its packed form: panel by panel of 64 columns.</summary>
+    public static long Packed(int row, int column, int k) => ((long)(column / Columns) * k + row) * Columns + column % Columns;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Block(float* a, int lda, float* b, int ldb, float* c, int ldc, int k)

@@ -9,10 +9,12 @@ namespace SampleCnn.Inference;
 /// <summary>
 /// The basic m = 3 SampleCnn run by our own code instead of libtorch (`tag --engine winograd`), BatchNorm folded: layer 1
 /// as a direct strided convolution, every module as a fused Winograd F(6,3) convolution + bias + ReLU + max-pool
-/// (<see cref="WinogradConv"/>), the head's 1x1 conv, dense layer and sigmoid as direct code. Each thread takes whole
-/// segments and runs them through every layer in its own channels-last buffers (allocated once), so a layer's
-/// activations stay within a few MB of the core's caches and never make a pass through memory as a batch's tensor.
-/// A module like any other to the <c>Tagger</c>: waveforms [batch, 1, samples] in, sigmoid scores [batch, tags] out.
+/// (<see cref="WinogradConv"/>), the head's 1x1 conv, dense layer and sigmoid as direct code. Each thread takes a share
+/// of the batch's segments. The long layers run one segment at a time in the thread's own channels-last buffers
+/// (allocated once), so a layer's activations stay within a few MB of the core's caches; the short layers near the head,
+/// whose weights outweigh a segment's activations, run on all of the thread's segments at once, so each load of the
+/// weights serves them all. A module like any other to the <c>Tagger</c>: waveforms [batch, 1, samples] in, sigmoid
+/// scores [batch, tags] out.
 /// </summary>
 internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
 {
@@ -20,11 +22,17 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     readonly float[] firstWeight; // [filter][channels]: one tap's weights over the channels, contiguous
     readonly float[] firstBias;
     readonly WinogradConv[] blocks;
-    readonly float[] headWeight; // [in][512]
+    readonly int[] lengths; // each module's input length
+    readonly int perSegment; // modules run one segment at a time; the rest run on a thread's segments together
+    readonly float[] headWeight; // [in x 512] packed (WinogradGemm.Packed)
     readonly float[] headBias;
     readonly float[] denseWeight; // [tags][512]
     readonly float[] denseBias;
     readonly Worker[] workers;
+    float[] together = [], otherTogether = []; // the padded maps of every segment for the modules run together (grown with the batch)
+
+    /// <summary>Segments whose head runs as one product: a multiple of the product's 6 rows.</summary>
+    const int HeadRows = 48;
 
     /// <summary>When set, each layer's time (layer 1, the modules, the head) is added here in Stopwatch ticks, summed over the threads.</summary>
     internal long[]? LayerTicks { get; set; }
@@ -32,7 +40,7 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     public int LayerCount => blocks.Length + 2;
 
     /// <param name="cnn">A waveform model of basic m = 3 modules, BatchNorm folded (<see cref="TaggingCnn.FoldBatchNorm"/>).</param>
-    /// <param name="threads">Segments run at once, one per thread.</param>
+    /// <param name="threads">Threads the batch's segments are shared among.</param>
     public WinogradNetwork(TaggingCnn cnn, int threads) : base(nameof(WinogradNetwork))
     {
         var spec = cnn.Spec;
@@ -40,7 +48,8 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
             // "Engine" is TaggerOptions.Engine, the option that chose this network.
             throw new OptionException("Engine", "engine", "winograd", $"runs the basic m = 3 SampleCnn (3^n, frame:F, +pad1, +last3); {spec} has {why}: use the torch or onnx engine");
         if (!cnn.IsFolded) throw new ArgumentException("fold the model's BatchNorm before giving it to the Winograd engine", nameof(cnn));
-        var weights = cnn.state_dict().Where(p => p.Value.dtype == ScalarType.Float32).ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous().data<float>().ToArray());
+        var weights = cnn.state_dict().Where(p => p.Value.dtype == ScalarType.Float32)
+            .ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous().data<float>().ToArray());
         samples = (int)spec.InputSamples;
         filter = spec.Filter;
         padding = spec.FirstPadding;
@@ -49,20 +58,19 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
         firstBias = weights["frontEnd.conv.bias"];
         blocks = Enumerable.Range(0, spec.Modules).Select(i => new WinogradConv(weights[$"blocks.{i}.conv.weight"], weights[$"blocks.{i}.conv.bias"],
             i == 0 ? firstChannels : spec.ModuleChannels(i), spec.ModuleChannels(i + 1))).ToArray();
+        lengths = Enumerable.Range(0, spec.Modules).Select(i => samples / filter / (int)Math.Pow(3, i)).ToArray();
+        perSegment = Enumerable.Range(0, blocks.Length).FirstOrDefault(i => WinogradConv.Tiles(lengths[i]) < blocks[i].ChunkTiles, blocks.Length);
         headIn = spec.ModuleChannels(spec.Modules);
         // On the last module's length-1 map only the centre tap of a "same" kernel meets a sample.
-        headWeight = CentreTapTransposed(weights["head.conv.weight"], ClassifierHead.Width, headIn, spec.LastKernel);
+        headWeight = CentreTapPacked(weights["head.conv.weight"], ClassifierHead.Width, headIn, spec.LastKernel);
         headBias = weights["head.conv.bias"];
         denseWeight = weights["head.dense.weight"];
         denseBias = weights["head.dense.bias"];
         tags = cnn.Tags;
-        int length = samples / filter, largest = WinogradConv.PaddedRows(length) * firstChannels;
-        foreach (var module in blocks)
-        {
-            length /= 3;
-            largest = Math.Max(largest, WinogradConv.PaddedRows(length) * module.OutChannels);
-        }
-        workers = Enumerable.Range(0, Math.Max(1, threads)).Select(_ => new Worker(largest, blocks.Max(m => m.TransformedFloats), blocks.Max(m => m.ProductFloats))).ToArray();
+        int largest = WinogradConv.PaddedRows(samples / filter) * firstChannels;
+        for (int i = 0; i < perSegment; i++) largest = Math.Max(largest, WinogradConv.PaddedRows(lengths[i] / 3) * blocks[i].OutChannels);
+        workers = Enumerable.Range(0, Math.Max(1, threads)).Select(_ => new Worker(largest, blocks.Max(m => m.TransformedFloats),
+            Math.Max(blocks.Max(m => m.ProductFloats), HeadRows * ClassifierHead.Width))).ToArray();
     }
 
     /// <summary>What in this spec the engine does not run, or null when it runs it.</summary>
@@ -82,57 +90,75 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
         return result;
     }
 
-    static float[] CentreTapTransposed(float[] weight, int outChannels, int inChannels, int kernel)
+    static float[] CentreTapPacked(float[] weight, int outChannels, int inChannels, int kernel)
     {
         var result = GC.AllocateArray<float>(inChannels * outChannels, pinned: true);
         for (int o = 0; o < outChannels; o++)
-            for (int i = 0; i < inChannels; i++) result[i * outChannels + o] = weight[(o * inChannels + i) * kernel + kernel / 2];
+            for (int i = 0; i < inChannels; i++) result[WinogradGemm.Packed(i, o, inChannels)] = weight[(o * inChannels + i) * kernel + kernel / 2];
         return result;
     }
+
+    /// <summary>Floats of one segment's padded map where the modules run together: the largest of their inputs and outputs.</summary>
+    int TogetherMap => Enumerable.Range(perSegment, blocks.Length - perSegment)
+        .Select(i => Math.Max(WinogradConv.PaddedRows(lengths[i]) * blocks[i].InChannels, WinogradConv.PaddedRows(lengths[i] / 3) * blocks[i].OutChannels))
+        .DefaultIfEmpty(WinogradConv.PaddedRows(1) * headIn).Max();
 
     public override Tensor forward(Tensor waveforms)
     {
         if (waveforms.ndim != 3 || waveforms.shape[1] != 1 || waveforms.shape[2] != samples)
             throw new ArgumentException($"expected waveforms [batch, 1, {samples}], got [{string.Join(", ", waveforms.shape)}]");
         int batch = (int)waveforms.shape[0];
+        // The head's product reads up to 5 rows past a thread's last segment: room for them.
+        long needed = (long)(batch + WinogradGemm.Rows) * TogetherMap;
+        if (together.Length < needed)
+            (together, otherTogether) = (GC.AllocateArray<float>((int)needed, pinned: true), GC.AllocateArray<float>((int)needed, pinned: true));
         var scores = new float[batch * tags];
         using (var input = waveforms.to(ScalarType.Float32).cpu().contiguous())
         fixed (byte* bytes = input.bytes)
         {
             var x = (nint)bytes;
-            int next = -1;
-            // Segments handed out one at a time, so an odd batch's last segment does not wait behind a fixed share.
-            void Work(int w)
-            {
-                for (int s; (s = Interlocked.Increment(ref next)) < batch;)
-                    Segment((float*)x + (long)s * samples, scores.AsSpan(s * tags, tags), workers[w]);
-            }
             int count = Math.Min(workers.Length, batch);
+            void Work(int w) => Share((float*)x, batch * w / count, batch * (w + 1) / count, scores, workers[w]);
             if (count == 1) Work(0);
             else Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, Work);
         }
         return tensor(scores, [batch, tags]);
     }
 
-    /// <summary>One segment through every layer, in a worker's buffers, ping-ponging between its two padded maps.</summary>
-    void Segment(float* x, Span<float> scores, Worker worker)
+    /// <summary>Segments [first, end) of the batch through every layer: one by one through the long layers, then together.</summary>
+    void Share(float* x, int first, int end, float[] scores, Worker worker)
     {
+        int map = TogetherMap;
         fixed (float* a = worker.A, b = worker.B, v = worker.Transformed, m = worker.Products)
+        fixed (float* togetherStart = together, otherStart = otherTogether)
         {
+            float* input = togetherStart + (long)first * map, output = otherStart + (long)first * map;
             long start = Stopwatch.GetTimestamp();
-            int length = samples / filter;
-            FirstLayer(x, length, a);
-            start = Lap(0, start);
-            float* input = a, output = b;
-            for (int i = 0; i < blocks.Length; i++, length /= 3)
+            for (int s = first; s < end; s++)
             {
-                blocks[i].Run(input, length, output, v, m);
+                // The last of these layers writes into the segment's place among those run together.
+                float* last = input + (long)(s - first) * map;
+                FirstLayer(x + (long)s * samples, samples / filter, perSegment == 0 ? last : a);
+                start = Lap(0, start);
+                float* from = a, to = b;
+                for (int i = 0; i < perSegment; i++)
+                {
+                    blocks[i].Run(from, lengths[i], 1, 0, i == perSegment - 1 ? last : to, v, m);
+                    var swap = from;
+                    from = to;
+                    to = swap;
+                    start = Lap(i + 1, start);
+                }
+            }
+            for (int i = perSegment; i < blocks.Length; i++)
+            {
+                blocks[i].Run(input, lengths[i], end - first, map, output, v, m);
                 var swap = input;
                 input = output;
                 output = swap;
                 start = Lap(i + 1, start);
             }
-            Head(input + headIn, scores, output); // row 1 of the last padded map: the length-1 output
+            Head(input + headIn, map, end - first, scores.AsSpan(first * tags, (end - first) * tags), m);
             Lap(blocks.Length + 1, start);
         }
     }
@@ -172,30 +198,37 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
             }
     }
 
-    /// <summary>The head on the last module's output: the 1x1 conv (folded) + ReLU into <paramref name="hidden"/>, the dense layer, the sigmoid.</summary>
-    void Head(float* features, Span<float> scores, float* hidden)
+    /// <summary>
+    /// The head on the segments' last module outputs (<paramref name="features"/>, <paramref name="stride"/> floats apart):
+    /// the 1x1 conv (folded) as one product for up to <see cref="HeadRows"/> segments, + bias + ReLU, then the dense
+    /// layer and the sigmoid.
+    /// </summary>
+    void Head(float* features, int stride, int segments, Span<float> scores, float* hidden)
     {
         const int width = ClassifierHead.Width;
         fixed (float* w = headWeight, bias = headBias, dense = denseWeight, denseBias = this.denseBias)
-        {
-            for (int o = 0; o < width; o += Vector512<float>.Count)
+            for (int first = 0; first < segments; first += HeadRows)
             {
-                var sum = Vector512.Load(bias + o);
-                for (int i = 0; i < headIn; i++) sum = Vector512.FusedMultiplyAdd(Vector512.Create(features[i]), Vector512.Load(w + (long)i * width + o), sum);
-                Vector512.Store(Vector512.Max(sum, Vector512<float>.Zero), hidden + o);
+                int count = Math.Min(HeadRows, segments - first), rows = (count + WinogradGemm.Rows - 1) / WinogradGemm.Rows * WinogradGemm.Rows;
+                WinogradGemm.Multiply(features + (long)first * stride, stride, w, hidden, width, rows, headIn, width);
+                for (int s = 0; s < count; s++)
+                {
+                    float* h = hidden + (long)s * width;
+                    for (int o = 0; o < width; o += Vector512<float>.Count)
+                        Vector512.Store(Vector512.Max(Vector512.Load(h + o) + Vector512.Load(bias + o), Vector512<float>.Zero), h + o);
+                    for (int t = 0; t < tags; t++)
+                    {
+                        var sum = Vector512<float>.Zero;
+                        for (int i = 0; i < width; i += Vector512<float>.Count)
+                            sum = Vector512.FusedMultiplyAdd(Vector512.Load(h + i), Vector512.Load(dense + (long)t * width + i), sum);
+                        double logit = Vector512.Sum(sum) + denseBias[t];
+                        scores[(first + s) * tags + t] = (float)(1 / (1 + Math.Exp(-logit)));
+                    }
+                }
             }
-            for (int t = 0; t < tags; t++)
-            {
-                var sum = Vector512<float>.Zero;
-                for (int i = 0; i < width; i += Vector512<float>.Count)
-                    sum = Vector512.FusedMultiplyAdd(Vector512.Load(hidden + i), Vector512.Load(dense + (long)t * width + i), sum);
-                double logit = Vector512.Sum(sum) + denseBias[t];
-                scores[t] = (float)(1 / (1 + Math.Exp(-logit)));
-            }
-        }
     }
 
-    /// <summary>One thread's buffers: two padded maps, ping-ponged between the layers, and a chunk's transforms.</summary>
+    /// <summary>One thread's buffers: two padded maps, ping-ponged between the layers run one segment at a time, and a chunk's transforms.</summary>
     sealed class Worker(int mapFloats, int transformedFloats, int productFloats)
     {
         public float[] A { get; } = GC.AllocateArray<float>(mapFloats, pinned: true);
