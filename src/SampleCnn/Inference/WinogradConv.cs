@@ -83,21 +83,35 @@ internal sealed unsafe class WinogradConv
     /// <param name="transformed">At least <see cref="TransformedFloats"/> floats; <paramref name="products"/>: <see cref="ProductFloats"/>.</param>
     public void Run(float* input, int length, int segments, long stride, float* output, float* transformed, float* products)
     {
-        int tiles = Tiles(length) * segments, pooled = length / 3;
+        int tiles = Tiles(length) * segments;
+        for (int first = 0; first < tiles; first += ChunkTiles)
+            Chunk(input, length, stride, first, Math.Min(ChunkTiles, tiles - first), output, transformed, products);
+        ClearPadding(output, length, segments, stride);
+    }
+
+    /// <summary>
+    /// <see cref="Run"/>'s work on tiles [first, first + count) of the segments (count at most <see cref="ChunkTiles"/>):
+    /// transformed, multiplied, transformed back into the output. The output's zero rows are left to <see cref="ClearPadding"/>.
+    /// </summary>
+    public void Chunk(float* input, int length, long stride, int first, int count, float* output, float* transformed, float* products)
+    {
+        // Rows past the chunk's tiles hold an earlier chunk's (finite) values: their products are not read.
+        int rows = (count + WinogradGemm.Rows - 1) / WinogradGemm.Rows * WinogradGemm.Rows;
+        TransformInputs(input, length, stride, first, count, transformed);
         fixed (float* u = weights)
         fixed (float* b = bias)
-            for (int first = 0; first < tiles; first += ChunkTiles)
-            {
-                int count = Math.Min(ChunkTiles, tiles - first);
-                // Rows past the chunk's tiles hold an earlier chunk's (finite) values: their products are not read.
-                int rows = (count + WinogradGemm.Rows - 1) / WinogradGemm.Rows * WinogradGemm.Rows;
-                TransformInputs(input, length, stride, first, count, transformed);
-                for (int p = 0; p < Points; p++)
-                    WinogradGemm.Multiply(transformed + (long)p * ChunkTiles * InChannels, InChannels, u + (long)p * InChannels * OutChannels,
-                        products + (long)p * ChunkTiles * OutChannels, OutChannels, rows, InChannels, OutChannels);
-                TransformOutputs(products, b, length, stride, first, count, output);
-            }
-        int map = PaddedRows(pooled) * OutChannels;
+        {
+            for (int p = 0; p < Points; p++)
+                WinogradGemm.Multiply(transformed + (long)p * ChunkTiles * InChannels, InChannels, u + (long)p * InChannels * OutChannels,
+                    products + (long)p * ChunkTiles * OutChannels, OutChannels, rows, InChannels, OutChannels);
+            TransformOutputs(products, b, length, stride, first, count, output);
+        }
+    }
+
+    /// <summary>The zero rows of the output maps of this layer on <paramref name="segments"/> inputs of <paramref name="length"/> rows.</summary>
+    public void ClearPadding(float* output, int length, int segments, long stride)
+    {
+        int pooled = length / 3, map = PaddedRows(pooled) * OutChannels;
         for (int s = 0; s < segments; s++)
         {
             new Span<float>(output + s * stride, OutChannels).Clear();

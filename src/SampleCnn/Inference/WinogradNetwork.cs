@@ -34,7 +34,10 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Segments whose head runs as one product: a multiple of the product's 6 rows.</summary>
     const int HeadRows = 48;
 
-    /// <summary>When set, each layer's time (layer 1, the modules, the head) is added here in Stopwatch ticks, summed over the threads.</summary>
+    /// <summary>
+    /// When set, each layer's time (layer 1, the modules, the head) is added here in Stopwatch ticks, summed over the
+    /// threads; layer 1's is in module 1's where they run together (<see cref="FirstLayerAndModule"/>).
+    /// </summary>
     internal long[]? LayerTicks { get; set; }
 
     public int LayerCount => blocks.Length + 2;
@@ -67,10 +70,10 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
         denseWeight = weights["head.dense.weight"];
         denseBias = weights["head.dense.bias"];
         tags = cnn.Tags;
-        int largest = WinogradConv.PaddedRows(samples / filter) * firstChannels;
-        for (int i = 0; i < perSegment; i++) largest = Math.Max(largest, WinogradConv.PaddedRows(lengths[i] / 3) * blocks[i].OutChannels);
+        int largest = Enumerable.Range(0, perSegment).Select(i => WinogradConv.PaddedRows(lengths[i] / 3) * blocks[i].OutChannels).DefaultIfEmpty(0).Max();
         workers = Enumerable.Range(0, Math.Max(1, threads)).Select(_ => new Worker(largest, blocks.Max(m => m.TransformedFloats),
-            Math.Max(blocks.Max(m => m.ProductFloats), HeadRows * ClassifierHead.Width))).ToArray();
+            Math.Max(blocks.Max(m => m.ProductFloats), HeadRows * ClassifierHead.Width), samples + 2 * padding,
+            (blocks[0].ChunkTiles * WinogradConv.Outputs + 2) * firstChannels)).ToArray();
     }
 
     /// <summary>What in this spec the engine does not run, or null when it runs it.</summary>
@@ -129,7 +132,7 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     void Share(float* x, int first, int end, float[] scores, Worker worker)
     {
         int map = TogetherMap;
-        fixed (float* a = worker.A, b = worker.B, v = worker.Transformed, m = worker.Products)
+        fixed (float* a = worker.A, b = worker.B, v = worker.Transformed, m = worker.Products, padded = worker.Samples, strip = worker.Strip)
         fixed (float* togetherStart = together, otherStart = otherTogether)
         {
             float* input = togetherStart + (long)first * map, output = otherStart + (long)first * map;
@@ -138,10 +141,17 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
             {
                 // The last of these layers writes into the segment's place among those run together.
                 float* last = input + (long)(s - first) * map;
-                FirstLayer(x + (long)s * samples, samples / filter, perSegment == 0 ? last : a);
-                start = Lap(0, start);
+                PadSamples(x + (long)s * samples, padded);
+                if (perSegment == 0)
+                {
+                    FirstLayer(padded, 0, WinogradConv.PaddedRows(lengths[0]), last);
+                    start = Lap(0, start);
+                    continue;
+                }
+                FirstLayerAndModule(padded, perSegment == 1 ? last : a, strip, v, m);
+                start = Lap(1, start);
                 float* from = a, to = b;
-                for (int i = 0; i < perSegment; i++)
+                for (int i = 1; i < perSegment; i++)
                 {
                     blocks[i].Run(from, lengths[i], 1, 0, i == perSegment - 1 ? last : to, v, m);
                     var swap = from;
@@ -171,28 +181,55 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
         return now;
     }
 
-    /// <summary>
-    /// Layer 1, direct: Conv1d(1 -> channels, kernel = stride = filter, the spec's padding) + bias + ReLU, written as the
-    /// padded map of the first module's input. A small share of the work (3 multiplications per output for 3^9).
-    /// </summary>
-    void FirstLayer(float* x, int length, float* output)
+    /// <summary>A segment's samples between layer 1's zero padding, so no tap of <see cref="FirstLayer"/> needs a bound check.</summary>
+    void PadSamples(float* x, float* padded)
     {
-        int c = firstChannels;
-        new Span<float>(output, c).Clear();
-        new Span<float>(output + (long)(length + 1) * c, (WinogradConv.PaddedRows(length) - length - 1) * c).Clear();
+        new Span<float>(padded, padding).Clear();
+        new ReadOnlySpan<float>(x, samples).CopyTo(new Span<float>(padded + padding, samples));
+        new Span<float>(padded + padding + samples, padding).Clear();
+    }
+
+    /// <summary>
+    /// Layer 1 and module 1 together, chunk by chunk: the layer 1 rows that a chunk of module 1's tiles reads are computed
+    /// into <paramref name="strip"/> (in L2) just before, so layer 1's map (10 MB a segment for 3^9) never goes through memory.
+    /// </summary>
+    void FirstLayerAndModule(float* padded, float* output, float* strip, float* v, float* m)
+    {
+        var module = blocks[0];
+        int length = lengths[0], tiles = WinogradConv.Tiles(length);
+        for (int first = 0; first < tiles; first += module.ChunkTiles)
+        {
+            int count = Math.Min(module.ChunkTiles, tiles - first), row = first * WinogradConv.Outputs;
+            FirstLayer(padded, row, count * WinogradConv.Outputs + 2, strip);
+            // The chunk reads its tiles' rows at their places in the whole map: give it the map's start, which the strip stands for.
+            module.Chunk(strip - (long)row * firstChannels, length, 0, first, count, output, v, m);
+        }
+        module.ClearPadding(output, length, 1, 0);
+    }
+
+    /// <summary>
+    /// Rows [<paramref name="first"/>, first + count) of layer 1's padded map (row r is output r - 1; zero outside the
+    /// outputs), direct: Conv1d(1 -> channels, kernel = stride = filter, the spec's padding) + bias + ReLU. A small share
+    /// of the work (3 multiplications per output for 3^9).
+    /// </summary>
+    void FirstLayer(float* padded, int first, int count, float* rows)
+    {
+        int c = firstChannels, length = lengths[0];
         fixed (float* w = firstWeight, bias = firstBias)
-            for (int t = 0; t < length; t++)
+            for (int r = 0; r < count; r++)
             {
-                float* y = output + (long)(t + 1) * c;
-                int from = t * filter - padding;
+                float* y = rows + (long)r * c;
+                int t = first + r - 1;
+                if (t < 0 || t >= length)
+                {
+                    new Span<float>(y, c).Clear();
+                    continue;
+                }
+                float* from = padded + (long)t * filter;
                 for (int i = 0; i < c; i += Vector512<float>.Count)
                 {
                     var sum = Vector512.Load(bias + i);
-                    for (int k = 0; k < filter; k++)
-                    {
-                        int at = from + k;
-                        if ((uint)at < (uint)samples) sum = Vector512.FusedMultiplyAdd(Vector512.Create(x[at]), Vector512.Load(w + (long)k * c + i), sum);
-                    }
+                    for (int k = 0; k < filter; k++) sum = Vector512.FusedMultiplyAdd(Vector512.Create(from[k]), Vector512.Load(w + (long)k * c + i), sum);
                     Vector512.Store(Vector512.Max(sum, Vector512<float>.Zero), y + i);
                 }
             }
@@ -228,9 +265,11 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
             }
     }
 
-    /// <summary>One thread's buffers: two padded maps, ping-ponged between the layers run one segment at a time, and a chunk's transforms.</summary>
-    sealed class Worker(int mapFloats, int transformedFloats, int productFloats)
+    /// <summary>One thread's buffers: a segment's samples with layer 1's padding, a strip of layer 1's rows, two padded maps, ping-ponged between the layers run one segment at a time, and a chunk's transforms.</summary>
+    sealed class Worker(int mapFloats, int transformedFloats, int productFloats, int samples, int stripFloats)
     {
+        public float[] Samples { get; } = GC.AllocateArray<float>(samples, pinned: true);
+        public float[] Strip { get; } = GC.AllocateArray<float>(stripFloats, pinned: true);
         public float[] A { get; } = GC.AllocateArray<float>(mapFloats, pinned: true);
         public float[] B { get; } = GC.AllocateArray<float>(mapFloats, pinned: true);
         public float[] Transformed { get; } = GC.AllocateArray<float>(transformedFloats, pinned: true);
