@@ -9,11 +9,11 @@ namespace SampleCnn.Inference;
 /// <summary>
 /// The basic m = 3 SampleCnn run by our own code instead of libtorch (`tag --engine winograd`), BatchNorm folded: layer 1
 /// as a direct strided convolution, every module as a fused Winograd F(6,3) convolution + bias + ReLU + max-pool
-/// (<see cref="WinogradConv"/>), the head's 1x1 conv, dense layer and sigmoid as direct code. Each thread takes a share
-/// of the batch's segments. The long layers run one segment at a time in the thread's own channels-last buffers
-/// (allocated once), so a layer's activations stay within a few MB of the core's caches; the short layers near the head,
-/// whose weights outweigh a segment's activations, run on all of the thread's segments at once, so each load of the
-/// weights serves them all. A module like any other to the <c>Tagger</c>: waveforms [batch, 1, samples] in, sigmoid
+/// (<see cref="WinogradConv"/>), the head's 1x1 conv, dense layer and sigmoid as direct code. The long layers run one
+/// segment at a time, each thread taking the next segment, in the thread's own channels-last buffers (allocated once),
+/// so a layer's activations stay within a few MB of the core's caches; the short layers near the head, whose weights
+/// outweigh a segment's activations, then run on a share of the batch's segments per thread at once, so each load of
+/// the weights serves them all. One forward at a time: the buffers are the network's. A module like any other to the <c>Tagger</c>: waveforms [batch, 1, samples] in, sigmoid
 /// scores [batch, tags] out.
 /// </summary>
 internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
@@ -30,6 +30,9 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     readonly float[] denseBias;
     readonly Worker[] workers;
     float[] together = [], otherTogether = []; // the padded maps of every segment for the modules run together (grown with the batch)
+
+    /// <summary>Floats of one segment's padded map where the modules run together: the largest of their inputs and outputs.</summary>
+    int TogetherMap { get; }
 
     /// <summary>Segments whose head runs as one product: a multiple of the product's 6 rows.</summary>
     const int HeadRows = 48;
@@ -64,6 +67,9 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
         lengths = Enumerable.Range(0, spec.Modules).Select(i => samples / filter / (int)Math.Pow(3, i)).ToArray();
         perSegment = Enumerable.Range(0, blocks.Length).FirstOrDefault(i => WinogradConv.Tiles(lengths[i]) < blocks[i].ChunkTiles, blocks.Length);
         headIn = spec.ModuleChannels(spec.Modules);
+        TogetherMap = Enumerable.Range(perSegment, blocks.Length - perSegment)
+            .Select(i => Math.Max(WinogradConv.PaddedRows(lengths[i]) * blocks[i].InChannels, WinogradConv.PaddedRows(lengths[i] / 3) * blocks[i].OutChannels))
+            .DefaultIfEmpty(WinogradConv.PaddedRows(1) * headIn).Max();
         // On the last module's length-1 map only the centre tap of a "same" kernel meets a sample.
         headWeight = CentreTapPacked(weights["head.conv.weight"], ClassifierHead.Width, headIn, spec.LastKernel);
         headBias = weights["head.conv.bias"];
@@ -101,11 +107,6 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
         return result;
     }
 
-    /// <summary>Floats of one segment's padded map where the modules run together: the largest of their inputs and outputs.</summary>
-    int TogetherMap => Enumerable.Range(perSegment, blocks.Length - perSegment)
-        .Select(i => Math.Max(WinogradConv.PaddedRows(lengths[i]) * blocks[i].InChannels, WinogradConv.PaddedRows(lengths[i] / 3) * blocks[i].OutChannels))
-        .DefaultIfEmpty(WinogradConv.PaddedRows(1) * headIn).Max();
-
     public override Tensor forward(Tensor waveforms)
     {
         if (waveforms.ndim != 3 || waveforms.shape[1] != 1 || waveforms.shape[2] != samples)
@@ -120,46 +121,62 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
         fixed (byte* bytes = input.bytes)
         {
             var x = (nint)bytes;
-            int count = Math.Min(workers.Length, batch);
-            void Work(int w) => Share((float*)x, batch * w / count, batch * (w + 1) / count, scores, workers[w]);
-            if (count == 1) Work(0);
-            else Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, Work);
+            int count = Math.Min(workers.Length, batch), next = -1;
+            // The long layers take segments one at a time as threads come free, so a thread the OS preempts (decoding runs
+            // beside the network in `tag`) does not hold the others back; the short ones, a small share, take fixed shares.
+            InParallel(count, w =>
+            {
+                for (int s; (s = Interlocked.Increment(ref next)) < batch;) OneByOne((float*)x, s, workers[w]);
+            });
+            InParallel(count, w => Together(batch * w / count, batch * (w + 1) / count, scores, workers[w]));
         }
         return tensor(scores, [batch, tags]);
     }
 
-    /// <summary>Segments [first, end) of the batch through every layer: one by one through the long layers, then together.</summary>
-    void Share(float* x, int first, int end, float[] scores, Worker worker)
+    static void InParallel(int count, Action<int> work)
+    {
+        if (count == 1) work(0);
+        else Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, work);
+    }
+
+    /// <summary>Segment <paramref name="s"/> through layer 1 and the long modules, into its place among the maps run together.</summary>
+    void OneByOne(float* x, int s, Worker worker)
+    {
+        fixed (float* a = worker.A, b = worker.B, v = worker.Transformed, m = worker.Products, padded = worker.Samples, strip = worker.Strip)
+        fixed (float* togetherStart = together)
+        {
+            float* last = togetherStart + (long)s * TogetherMap;
+            long start = Stopwatch.GetTimestamp();
+            PadSamples(x + (long)s * samples, padded);
+            if (perSegment == 0)
+            {
+                FirstLayer(padded, 0, WinogradConv.PaddedRows(lengths[0]), last);
+                Lap(0, start);
+                return;
+            }
+            FirstLayerAndModule(padded, perSegment == 1 ? last : a, strip, v, m);
+            start = Lap(1, start);
+            float* from = a, to = b;
+            for (int i = 1; i < perSegment; i++)
+            {
+                blocks[i].Run(from, lengths[i], 1, 0, i == perSegment - 1 ? last : to, v, m);
+                var swap = from;
+                from = to;
+                to = swap;
+                start = Lap(i + 1, start);
+            }
+        }
+    }
+
+    /// <summary>Segments [first, end) through the short modules together, then the head.</summary>
+    void Together(int first, int end, float[] scores, Worker worker)
     {
         int map = TogetherMap;
-        fixed (float* a = worker.A, b = worker.B, v = worker.Transformed, m = worker.Products, padded = worker.Samples, strip = worker.Strip)
+        fixed (float* v = worker.Transformed, m = worker.Products)
         fixed (float* togetherStart = together, otherStart = otherTogether)
         {
             float* input = togetherStart + (long)first * map, output = otherStart + (long)first * map;
             long start = Stopwatch.GetTimestamp();
-            for (int s = first; s < end; s++)
-            {
-                // The last of these layers writes into the segment's place among those run together.
-                float* last = input + (long)(s - first) * map;
-                PadSamples(x + (long)s * samples, padded);
-                if (perSegment == 0)
-                {
-                    FirstLayer(padded, 0, WinogradConv.PaddedRows(lengths[0]), last);
-                    start = Lap(0, start);
-                    continue;
-                }
-                FirstLayerAndModule(padded, perSegment == 1 ? last : a, strip, v, m);
-                start = Lap(1, start);
-                float* from = a, to = b;
-                for (int i = 1; i < perSegment; i++)
-                {
-                    blocks[i].Run(from, lengths[i], 1, 0, i == perSegment - 1 ? last : to, v, m);
-                    var swap = from;
-                    from = to;
-                    to = swap;
-                    start = Lap(i + 1, start);
-                }
-            }
             for (int i = perSegment; i < blocks.Length; i++)
             {
                 blocks[i].Run(input, lengths[i], end - first, map, output, v, m);
