@@ -13,8 +13,8 @@ namespace SampleCnn.Inference;
 /// segment at a time, each thread taking the next segment, in the thread's own channels-last buffers (allocated once),
 /// so a layer's activations stay within a few MB of the core's caches; the short layers near the head, whose weights
 /// outweigh a segment's activations, then run on a share of the batch's segments per thread at once, so each load of
-/// the weights serves them all. One forward at a time: the buffers are the network's. A module like any other to the <c>Tagger</c>: waveforms [batch, 1, samples] in, sigmoid
-/// scores [batch, tags] out.
+/// the weights serves them all. A module like any other to the <c>Tagger</c>: waveforms [batch, 1, samples] in, sigmoid
+/// scores [batch, tags] out; one forward at a time (the buffers are the network's).
 /// </summary>
 internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
 {
