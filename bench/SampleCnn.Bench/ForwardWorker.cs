@@ -11,7 +11,7 @@ namespace SampleCnn.Bench;
 /// <summary>
 /// Times our eager fp32 forward pass, or one training step (SGD Nesterov, BCE on logits), on the fixed
 /// input, the way reference.py times PyTorch's; or the same weights run by ONNX Runtime as `tag --engine onnx` runs
-/// them (<see cref="OnnxRuntimeNetwork"/>).
+/// them (<see cref="OnnxRuntimeNetwork"/>), or by our Winograd engine as `tag --engine winograd` runs them (<see cref="WinogradNetwork"/>).
 /// </summary>
 static class ForwardWorker
 {
@@ -20,8 +20,9 @@ static class ForwardWorker
 
     /// <param name="fold">Inference the way `tag` runs it: BatchNorm folded, inference mode.</param>
     /// <param name="int8">With <paramref name="onnx"/>: the static int8 graph (`export --onnx --int8`).</param>
+    /// <param name="layers">With <paramref name="winograd"/>: also each layer's share of the time, on stderr.</param>
     public static void Run(string model, string inputPath, int batch, int tags, int warmup, int iterations, bool trainStep, bool fold = false, bool bf16 = false,
-        bool onnx = false, bool int8 = false)
+        bool onnx = false, bool int8 = false, bool winograd = false, bool layers = false)
     {
         manual_seed(0);
         var spec = ModelSpec.Parse(model);
@@ -42,6 +43,8 @@ static class ForwardWorker
         var input = bf16Network ? x.to(ScalarType.BFloat16) : x;
         if (bf16Network) net.to(ScalarType.BFloat16);
         using var onnxNetwork = onnx ? new OnnxRuntimeNetwork(net, get_num_threads(), int8 ? Calibrated(net, x) : null) : null;
+        if (winograd) net.FoldBatchNorm();
+        using var winogradNetwork = winograd ? new WinogradNetwork(net, get_num_threads()) : null;
 
         var times = new List<double>();
         var phaseTimes = Phases.Select(_ => new List<double>()).ToArray();
@@ -71,6 +74,11 @@ static class ForwardWorker
                 }
                 else if (onnxNetwork is not null)
                     checksum = onnxNetwork.forward(x).sum().item<float>();
+                else if (winogradNetwork is not null)
+                {
+                    if (layers && i == warmup) winogradNetwork.LayerTicks = new long[winogradNetwork.LayerCount];
+                    checksum = winogradNetwork.forward(x).sum().item<float>();
+                }
                 else if (fold)
                     using (inference_mode()) checksum = net.forward(input).to(ScalarType.Float32).sum().item<float>();
                 else
@@ -79,7 +87,10 @@ static class ForwardWorker
             var elapsed = clock.Elapsed.TotalMilliseconds;
             if (i >= warmup) times.Add(elapsed);
         }
-        var runtime = onnx ? $"ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}{(int8 ? ", int8" : "")}" : $"TorchSharp {typeof(torch).Assembly.GetName().Version}";
+        if (winogradNetwork?.LayerTicks is { } ticks)
+            Console.Error.WriteLine("per layer, ms of thread time per iteration (layer 1, modules 1..n, head): " +
+                string.Join(", ", ticks.Select(t => (t * 1000.0 / Stopwatch.Frequency / iterations).ToString("F1", System.Globalization.CultureInfo.InvariantCulture))));
+        var runtime = winograd ? "C#, Winograd F(6,3)" : onnx ? $"ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}{(int8 ? ", int8" : "")}" : $"TorchSharp {typeof(torch).Assembly.GetName().Version}";
         var phases = trainStep ? Phases.Select((name, p) => (name, Comparison.Median(phaseTimes[p]))).ToDictionary() : null;
         var run = new Run(times.ToArray(), PeakRss.Megabytes(), runtime, get_num_threads(), checksum, phases);
         Console.WriteLine(JsonSerializer.Serialize(run, Json.Options));

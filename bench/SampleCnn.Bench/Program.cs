@@ -16,7 +16,7 @@ switch (args.FirstOrDefault())
         ForwardWorker.Run(options.Text("model", "3^9"), options.Text("input", ""), options.Int("batch", 10),
             options.Int("tags", 50), options.Int("warmup", 3), options.Int("iters", 10), options.Text("mode", "forward") == "train-step",
             fold: options.Text("fold", "no") == "yes", bf16: options.Text("precision", "fp32") == "bf16", onnx: options.Text("engine", "torch") == "onnx",
-            int8: options.Text("precision", "fp32") == "int8");
+            int8: options.Text("precision", "fp32") == "int8", winograd: options.Text("engine", "torch") == "winograd", layers: options.Text("layers", "no") == "yes");
         return 0;
 
     case "worker-decode":
@@ -56,7 +56,7 @@ switch (args.FirstOrDefault())
     case "worker-tag":
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
         TagWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 3), options.Text("precision", "fp32") == "bf16",
-            options.Text("engine", "torch") == "onnx" ? SampleCnn.Tagging.TaggerEngine.Onnx : SampleCnn.Tagging.TaggerEngine.Torch,
+            Enum.Parse<SampleCnn.Tagging.TaggerEngine>(options.Text("engine", "torch"), ignoreCase: true),
             options.Text("precision", "fp32") == "int8" ? options.Text("calibrate", "") : null);
         return 0;
 

@@ -8,7 +8,7 @@ using SampleCnn.Models;
 namespace SampleCnn.Bench;
 
 /// <summary>
-/// Inference: the network part (batch of 32 segments; ours eager, folded fp32, folded bf16, ONNX Runtime; PyTorch eager
+/// Inference: the network part (batch of 32 segments; ours eager, folded fp32, folded bf16, ONNX Runtime, Winograd; PyTorch eager
 /// fp32) as GFLOP/s against the measured FMA peak, and `tag` end to end from MP3 files in x real time.
 /// </summary>
 static class TagBench
@@ -32,6 +32,7 @@ static class TagBench
             new("ours, folded bf16 (inference mode)", self, [.. selfArgs, "worker-forward", .. common, "--fold", "yes", "--precision", "bf16"]),
             new("ours exported (export --onnx), ONNX Runtime fp32", self, [.. selfArgs, "worker-forward", .. common, "--engine", "onnx"]),
             new("ours exported int8 (export --onnx --int8), ONNX Runtime", self, [.. selfArgs, "worker-forward", .. common, "--engine", "onnx", "--precision", "int8"]),
+            new("ours, Winograd F(6,3) fp32 (C#)", self, [.. selfArgs, "worker-forward", .. common, "--engine", "winograd"]),
             new("PyTorch reference, eager fp32, tuned malloc", python, [Path.Combine(benchDir, "reference.py"), .. common], tuned),
         ];
         var (networkTable, medians) = Comparison.Measure(
@@ -60,6 +61,7 @@ static class TagBench
             new("ours, `tag` fp32 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs]),
             new("ours, `tag` bf16 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs, "--precision", "bf16"]),
             new("ours, `tag --engine onnx` fp32 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs, "--engine", "onnx"]),
+            new("ours, `tag --engine winograd` fp32 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs, "--engine", "winograd"]),
         ];
         var (endTable, endMedians) = Comparison.Measure(
             string.Create(CultureInfo.InvariantCulture, $"End to end: `tag` on {files.Length} MP3 files ({seconds:F1} s of audio, every segment), 3^9, {threads} threads"),
@@ -74,6 +76,8 @@ static class TagBench
         var bf16 = TagWorker.Scores(files, bf16: true);
         var difference = fp32.Zip(bf16, (a, b) => Math.Abs(a - b)).ToArray();
         text.AppendLine(CultureInfo.InvariantCulture, $"- bf16 against fp32 clip scores: max |difference| {difference.Max():E2}, mean {difference.Average():E2} ({fp32.Length} scores)");
+        var winograd = TagWorker.Scores(files, bf16: false, SampleCnn.Tagging.TaggerEngine.Winograd);
+        text.AppendLine(CultureInfo.InvariantCulture, $"- Winograd against libtorch fp32 clip scores: max |difference| {fp32.Zip(winograd, (a, b) => Math.Abs(a - b)).Max():E2}");
         return text.ToString();
     }
 

@@ -14,7 +14,7 @@ namespace SampleCnn.Cli.Commands;
 internal class TagScoreSettings : TrainedModelSettings
 {
     public const string EngineOption = "--engine <ENGINE>", EngineDefault = "torch",
-        EngineHelp = "What runs the network: torch (libtorch) or onnx (ONNX Runtime on the graph export --onnx writes).";
+        EngineHelp = "What runs the network: torch (libtorch), onnx (ONNX Runtime on the graph export --onnx writes) or winograd (our fused Winograd F(6,3) code; basic m = 3 models, fp32).";
     public const string PrecisionOption = "--precision <P>", PrecisionDefault = "fp32", PrecisionHelp = "fp32 or bf16.";
     public const string DecideOption = "--decide <HOW>",
         DecideHelp = "Yes/no tags: tuned (each tag's threshold as evaluate tuned it on the validation split) or one threshold P for every tag; a tag when score >= threshold.";
@@ -34,7 +34,7 @@ internal class TagScoreSettings : TrainedModelSettings
     /// <summary>The library's options for running the network, as these options say.</summary>
     public TaggerOptions TaggerOptions => With(new TaggerOptions(), Engine, Precision);
 
-    public static string? EngineProblem(string engine) => engine is "torch" or "onnx" ? null : $"--engine '{engine}': expected torch or onnx";
+    public static string? EngineProblem(string engine) => engine is "torch" or "onnx" or "winograd" ? null : $"--engine '{engine}': expected torch, onnx or winograd";
 
     /// <param name="int8">Whether int8 is taken too (tag's ONNX Runtime graph, calibrated on a store).</param>
     public static string? PrecisionProblem(string precision, bool int8 = false) =>
@@ -55,5 +55,5 @@ internal class TagScoreSettings : TrainedModelSettings
 
     /// <summary><paramref name="options"/> with the engine and precision named.</summary>
     public static TaggerOptions With(TaggerOptions options, string engine, string precision) =>
-        options with { Engine = engine == "onnx" ? TaggerEngine.Onnx : TaggerEngine.Torch, BFloat16 = precision == "bf16" };
+        options with { Engine = engine switch { "onnx" => TaggerEngine.Onnx, "winograd" => TaggerEngine.Winograd, _ => TaggerEngine.Torch }, BFloat16 = precision == "bf16" };
 }

@@ -116,7 +116,7 @@ public partial class ServeApiTests
         Assert.Same(TagDecision.Tuned, new ServeCommand.Settings { Model = "m", Decide = "tuned" }.Decision);
         Assert.Null(new ServeCommand.Settings { Model = "m" }.Decision); // the library then uses tuned thresholds when kept
         Assert.Equal("--decide '2': expected tuned or a threshold from 0 to 1", new ServeCommand.Settings { Model = "m", Decide = "2" }.Validate().Message);
-        Assert.Equal("--engine 'tpu': expected torch or onnx", new ServeCommand.Settings { Model = "m", Engine = "tpu" }.Validate().Message);
+        Assert.Equal("--engine 'tpu': expected torch, onnx or winograd", new ServeCommand.Settings { Model = "m", Engine = "tpu" }.Validate().Message);
         Assert.Equal("--precision 'fp8': expected fp32 or bf16", new ServeCommand.Settings { Model = "m", Precision = "fp8" }.Validate().Message);
         Assert.Equal("--thresholds FILE goes with --decide tuned", new ServeCommand.Settings { Model = "m", ThresholdsFile = "t.json" }.Validate().Message);
         Assert.True(new ServeCommand.Settings { Model = "m", Decide = "tuned", ThresholdsFile = "t.json" }.Validate().Successful);
@@ -124,6 +124,7 @@ public partial class ServeApiTests
 
     [Theory]
     [InlineData(TaggerEngine.Onnx, false, 1e-5)]
+    [InlineData(TaggerEngine.Winograd, false, 1e-4)]
     [InlineData(TaggerEngine.Torch, true, 5e-2)]
     public async Task OnnxRuntimeAndBFloat16ServeTheScoresLibtorchGives(TaggerEngine engine, bool bf16, double within)
     {

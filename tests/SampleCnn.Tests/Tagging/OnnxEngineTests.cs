@@ -68,7 +68,7 @@ public sealed class OnnxEngineTests : IDisposable
         Assert.Equal((2, "samplecnn: --engine onnx: ONNX Runtime runs fp32 here: bf16 precision is libtorch's"), (code, error.Trim()));
         (code, _, error) = CliRunner.Run("tag", mp3, "--model", checkpoint, "--engine", "tensorrt");
         Assert.Equal(2, code);
-        Assert.Contains("--engine 'tensorrt': expected torch or onnx", error);
+        Assert.Contains("--engine 'tensorrt': expected torch, onnx or winograd", error);
         (code, _, error) = CliRunner.Run("tag", mp3, "--model", checkpoint, "--precision", "int8");
         Assert.Equal(2, code);
         Assert.Contains("--precision int8 needs --engine onnx and --calibrate STORE", error);
