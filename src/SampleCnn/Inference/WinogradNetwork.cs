@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SampleCnn.Models;
 using SampleCnn.Platform;
 using static TorchSharp.torch;
@@ -53,6 +54,9 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
         if (Refusal(spec) is { } why)
             // "Engine" is TaggerOptions.Engine, the option that chose this network.
             throw new OptionException("Engine", "engine", "winograd", $"runs the basic m = 3 SampleCnn (3^n, frame:F, +pad1, +last3); {spec} has {why}: use the torch or onnx engine");
+        if (!Avx512F.IsSupported)
+            // Its kernels are written for 512-bit registers; without AVX-512 the runtime emulates them, many times slower.
+            throw new OptionException("Engine", "engine", "winograd", "needs a CPU with AVX-512 and this one has none: use the torch or onnx engine");
         if (!cnn.IsFolded) throw new ArgumentException("fold the model's BatchNorm before giving it to the Winograd engine", nameof(cnn));
         var weights = cnn.state_dict().Where(p => p.Value.dtype == ScalarType.Float32)
             .ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous().data<float>().ToArray());

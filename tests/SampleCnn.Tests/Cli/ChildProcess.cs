@@ -9,9 +9,12 @@ static class ChildProcess
     static readonly string Executable = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "SampleCnn.Cli.exe" : "SampleCnn.Cli");
 
     /// <summary>Runs to the end; returns the exit code and what it wrote on stderr.</summary>
-    public static (int Code, string Error) Run(params string[] args)
+    public static (int Code, string Error) Run(params string[] args) => RunWith([], args);
+
+    /// <summary>As <see cref="Run"/>, with these environment variables set for the child (e.g. runtime switches read at start-up).</summary>
+    public static (int Code, string Error) RunWith((string Name, string Value)[] environment, params string[] args)
     {
-        using var process = Start(args, out var error);
+        using var process = Start(args, environment, out var error);
         process.WaitForExit();
         return (process.ExitCode, error.ToString());
     }
@@ -19,7 +22,7 @@ static class ChildProcess
     /// <summary>Kills the process (SIGKILL) as soon as <paramref name="reached"/> holds; false if it ended first.</summary>
     public static bool KillWhen(Func<bool> reached, params string[] args)
     {
-        using var process = Start(args, out _);
+        using var process = Start(args, [], out _);
         while (!process.HasExited)
         {
             if (reached())
@@ -33,10 +36,11 @@ static class ChildProcess
         return false;
     }
 
-    static Process Start(string[] args, out StringBuilder error)
+    static Process Start(string[] args, (string Name, string Value)[] environment, out StringBuilder error)
     {
         var info = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         var process = Process.Start(info)!;
         var errors = new StringBuilder();
         process.OutputDataReceived += (_, _) => { };

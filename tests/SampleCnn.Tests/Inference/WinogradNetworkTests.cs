@@ -122,4 +122,15 @@ public sealed class WinogradNetworkTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("--engine winograd: runs the basic m = 3 SampleCnn", error);
     }
+
+    /// <summary>The runtime told to ignore AVX-512 stands in for a CPU without it (a process of its own: the JIT reads it at start-up).</summary>
+    [Fact]
+    public void WithoutAvx512TheEngineIsRefusedInOneLine()
+    {
+        var (model, checkpoint) = TaggerTests.TinyModel(scratch.Folder);
+        model.Dispose();
+        var (exit, errors) = ChildProcess.RunWith([("DOTNET_EnableAVX512", "0")],
+            "tag", Fixtures.PathOf("mtat-like-16k-mono.mp3"), "--model", checkpoint, "--engine", "winograd");
+        Assert.Equal((2, "samplecnn: --engine winograd: needs a CPU with AVX-512 and this one has none: use the torch or onnx engine"), (exit, errors.Trim()));
+    }
 }
