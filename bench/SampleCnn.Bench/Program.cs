@@ -75,9 +75,15 @@ switch (args.FirstOrDefault())
     }
 
     case "int8-auc":
+    {
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
-        Console.WriteLine(Int8Auc.Run(options.Text("model", ""), options.Text("store", ""), options.Int("threads", Environment.ProcessorCount)));
+        var (run, store) = (options.Text("model", ""), options.Text("store", ""));
+        if (run == "" && store == "")
+            (run, store) = Int8Auc.Make(options.Text("make", Path.Combine(options.Text("bench-dir", "bench"), "out", "precision-auc")),
+                options.Int("clips", 2000), options.Int("epochs", 3), options.Int("seed", Seeds.Default), Console.Error);
+        Console.WriteLine(Int8Auc.Run(run, store, options.Int("threads", Environment.ProcessorCount)));
         return 0;
+    }
 
     case "data":
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));

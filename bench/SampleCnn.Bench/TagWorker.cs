@@ -26,12 +26,12 @@ static class TagWorker
         Console.WriteLine(JsonSerializer.Serialize(new Run(times.ToArray(), PeakRss.Megabytes(), engine == TaggerEngine.Onnx ? int8Store is null ? "fp32, ONNX Runtime" : "int8, ONNX Runtime" : bf16 ? "bf16, folded" : "fp32, folded", get_num_threads(), checksum), Json.Options));
     }
 
-    /// <summary>Clip scores of the files in one precision, for the bf16 difference.</summary>
-    public static float[] Scores(IReadOnlyList<string> files, bool bf16)
+    /// <summary>Clip scores of the files in one precision and engine, for the differences from fp32.</summary>
+    public static float[] Scores(IReadOnlyList<string> files, TaggerOptions options)
     {
         manual_seed(0);
         using var model = new TaggingCnn(ModelSpec.Parse("3^9"), 50);
-        using var tagger = new Tagger(model, Enumerable.Range(0, 50).Select(i => $"tag{i}").ToArray(), CPU, new TaggerOptions(BFloat16: bf16));
+        using var tagger = new Tagger(model, Enumerable.Range(0, 50).Select(i => $"tag{i}").ToArray(), CPU, options);
         return tagger.Tag(files).SelectMany(r => r.ClipScores).ToArray();
     }
 }

@@ -89,6 +89,14 @@ public class TaggerTests
         }
     }
 
+    [Fact]
+    public void EveryCoreDecodesUnlessTold()
+    {
+        // The network waits for the decoders at the start and between batches, so by default one decodes per core.
+        Assert.Equal(Environment.ProcessorCount, new TaggerOptions().EffectiveDecodeThreads);
+        Assert.Equal(1, new TaggerOptions(DecodeThreads: 1).EffectiveDecodeThreads);
+    }
+
     // AudioReader has a stereo MP3 mixed before synthesis; the scores stay those of decoding both channels and
     // averaging them (written to a float WAV here, which goes through the same resampler).
     [Theory]
