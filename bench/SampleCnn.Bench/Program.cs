@@ -80,7 +80,7 @@ switch (args.FirstOrDefault())
         var (run, store) = (options.Text("model", ""), options.Text("store", ""));
         if (run == "" && store == "")
             (run, store) = Int8Auc.Make(options.Text("make", Path.Combine(options.Text("bench-dir", "bench"), "out", "precision-auc")),
-                options.Int("clips", 2000), options.Int("epochs", 3), options.Int("seed", Seeds.Default), Console.Error);
+                options.Int("clips", 2000), options.Int("epochs", 1), options.Int("seed", Seeds.Default), Console.Error);
         Console.WriteLine(Int8Auc.Run(run, store, options.Int("threads", Environment.ProcessorCount)));
         return 0;
     }
