@@ -57,7 +57,8 @@ switch (args.FirstOrDefault())
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
         TagWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 3), options.Text("precision", "fp32") == "bf16",
             options.Text("engine", "torch") == "onnx" ? SampleCnn.Tagging.TaggerEngine.Onnx : SampleCnn.Tagging.TaggerEngine.Torch,
-            options.Text("precision", "fp32") == "int8" ? options.Text("calibrate", "") : null);
+            options.Text("precision", "fp32") == "int8" ? options.Text("calibrate", "") : null,
+            options.Int("batch", SampleCnn.Tagging.TaggerOptions.DefaultBatchSize), options.Int("decode-threads", 0) is > 0 and var d ? d : null);
         return 0;
 
     case "tag":

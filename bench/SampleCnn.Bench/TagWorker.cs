@@ -10,11 +10,13 @@ namespace SampleCnn.Bench;
 static class TagWorker
 {
     /// <param name="int8Store">With the ONNX engine: its int8 graph, calibrated on this store (`tag --precision int8 --calibrate`).</param>
-    public static void Run(IReadOnlyList<string> files, int warmup, int iterations, bool bf16, TaggerEngine engine = TaggerEngine.Torch, string? int8Store = null)
+    /// <param name="batch">Segments per forward pass; <paramref name="decodeThreads"/>: files decoded at once (null: the tagger's default).</param>
+    public static void Run(IReadOnlyList<string> files, int warmup, int iterations, bool bf16, TaggerEngine engine = TaggerEngine.Torch, string? int8Store = null,
+        int batch = TaggerOptions.DefaultBatchSize, int? decodeThreads = null)
     {
         manual_seed(0);
         using var model = new TaggingCnn(ModelSpec.Parse("3^9"), 50);
-        using var tagger = new Tagger(model, Enumerable.Range(0, 50).Select(i => $"tag{i}").ToArray(), CPU, new TaggerOptions(BFloat16: bf16, Engine: engine, Int8Store: int8Store));
+        using var tagger = new Tagger(model, Enumerable.Range(0, 50).Select(i => $"tag{i}").ToArray(), CPU, new TaggerOptions(BatchSize: batch, BFloat16: bf16, Engine: engine, DecodeThreads: decodeThreads, Int8Store: int8Store));
         var times = new List<double>();
         double checksum = 0;
         for (int i = 0; i < warmup + iterations; i++)
