@@ -57,7 +57,8 @@ switch (args.FirstOrDefault())
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
         TagWorker.Run(options.Text("files", "").Split(','), options.Int("warmup", 1), options.Int("iters", 3), options.Text("precision", "fp32") == "bf16",
             Enum.Parse<SampleCnn.Tagging.TaggerEngine>(options.Text("engine", "torch"), ignoreCase: true),
-            options.Text("precision", "fp32") == "int8" ? options.Text("calibrate", "") : null);
+            options.Text("precision", "fp32") == "int8" ? options.Text("calibrate", "") : null,
+            options.Int("batch", SampleCnn.Tagging.TaggerOptions.DefaultBatchSize), options.Int("decode-threads", 0) is > 0 and var d ? d : null);
         return 0;
 
     case "tag":
@@ -75,9 +76,15 @@ switch (args.FirstOrDefault())
     }
 
     case "int8-auc":
+    {
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));
-        Console.WriteLine(Int8Auc.Run(options.Text("model", ""), options.Text("store", ""), options.Int("threads", Environment.ProcessorCount)));
+        var (run, store) = (options.Text("model", ""), options.Text("store", ""));
+        if (run == "" && store == "")
+            (run, store) = Int8Auc.Make(options.Text("make", Path.Combine(options.Text("bench-dir", "bench"), "out", "precision-auc")),
+                options.Int("clips", 2000), options.Int("epochs", 1), options.Int("seed", Seeds.Default), Console.Error);
+        Console.WriteLine(Int8Auc.Run(run, store, options.Int("threads", Environment.ProcessorCount)));
         return 0;
+    }
 
     case "data":
         NativeRuntime.Initialize(options.Int("threads", Environment.ProcessorCount));

@@ -27,6 +27,9 @@ internal sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>
             IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
+        // ORT's pool threads spin after each operator by default, holding the cores that `tag`'s decoders need between
+        // the network's batches: off, a tag run costs ~13% less CPU and its decoders keep up (bench/RESULTS.md, 2026-11-26).
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         session = new InferenceSession(onnx.ToArray(), options);
     }
 

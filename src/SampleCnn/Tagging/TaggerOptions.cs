@@ -5,7 +5,11 @@ namespace SampleCnn.Tagging;
 /// <param name="BatchSize">Segments per forward pass, gathered across files.</param>
 /// <param name="BFloat16">Run the network in bfloat16 (faster on CPUs with AVX-512 BF16; scores differ by ~1e-2).</param>
 /// <param name="Engine">What runs a SampleCnn network: libtorch or ONNX Runtime (fp32 only).</param>
-/// <param name="DecodeThreads">Files decoded at once; null: one, plus one per core the network's threads leave free.</param>
+/// <param name="DecodeThreads">
+/// Files decoded at once; null: with ONNX Runtime one per core (the network waits for them at the start and between batches,
+/// and its threads, not spinning, give the cores up while it runs); with libtorch one, plus one per core its threads leave
+/// free (its OpenMP threads wait for each other, so a decoder taking their core slows every layer; bench/RESULTS.md, 2026-11-26).
+/// </param>
 /// <param name="Embedding">Also each file's embedding (<see cref="FileTags.Embedding"/>), from the same pass.</param>
 /// <param name="Int8Store">
 /// With the ONNX Runtime engine: run its static int8 graph (several times faster; scores differ slightly), calibrated
@@ -16,5 +20,7 @@ public sealed record TaggerOptions(int? SegmentsPerFile = null, int BatchSize = 
 {
     public const int DefaultBatchSize = 32;
 
-    public int EffectiveDecodeThreads => DecodeThreads ?? Math.Max(1, Environment.ProcessorCount - TorchSharp.torch.get_num_threads() + 1);
+    public int EffectiveDecodeThreads => DecodeThreads ?? (Engine == TaggerEngine.Onnx
+        ? Environment.ProcessorCount
+        : Math.Max(1, Environment.ProcessorCount - TorchSharp.torch.get_num_threads() + 1));
 }

@@ -55,6 +55,31 @@ public sealed class OnnxEngineTests : IDisposable
     }
 
     [Fact]
+    public void TheInt8GraphGivesTheSameScoresWhateverTheDecodersAndBf16StaysNearFp32()
+    {
+        var (model, checkpoint) = TaggerTests.TinyModel(scratch.Folder);
+        model.Dispose();
+        var store = Training.TinyDataset.Create(System.IO.Path.Combine(scratch.Folder, "tiny"));
+        string[] files = [Fixtures.PathOf("msd-like-44k-stereo.mp3"), Fixtures.PathOf("mtat-like-16k-mono.mp3"), Fixtures.PathOf("vorbis-mono-22k.ogg")];
+        FileTags[] Tag(TaggerOptions options)
+        {
+            using var session = TaggingSession.Open(files, checkpoint, new ModelOpenOptions(), options, null, CPU);
+            return session.Run().ToArray();
+        }
+        static double Worst(FileTags[] a, FileTags[] b) => a.Zip(b, (x, y) => x.SegmentScores.Zip(y.SegmentScores, (p, q) => Math.Abs(p - q)).Max()).Max();
+        // Several decoders interleave the files' segments in the batches: each segment's scores stay its own.
+        var one = Tag(new TaggerOptions(BatchSize: 5, Engine: TaggerEngine.Onnx, Int8Store: store, DecodeThreads: 1));
+        var three = Tag(new TaggerOptions(BatchSize: 5, Engine: TaggerEngine.Onnx, Int8Store: store, DecodeThreads: 3));
+        Assert.Equal(files, three.Select(t => t.Path));
+        Assert.Equal(one.Select(t => t.Segments), three.Select(t => t.Segments));
+        Assert.True(Worst(one, three) < 1e-5, $"largest difference {Worst(one, three)}");
+        // bf16 through the tagger: TaggerOptions states ~1e-2 from fp32.
+        var fp32 = Tag(new TaggerOptions(BatchSize: 5));
+        var bf16 = Tag(new TaggerOptions(BatchSize: 5, BFloat16: true));
+        Assert.InRange(Worst(fp32, bf16), 1e-6, 2e-2);
+    }
+
+    [Fact]
     public void TheVerbTakesTheEngineAndRefusesWhatItCannotRun()
     {
         var (model, checkpoint) = TaggerTests.TinyModel(scratch.Folder);

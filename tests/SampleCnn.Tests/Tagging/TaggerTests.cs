@@ -89,6 +89,15 @@ public class TaggerTests
         }
     }
 
+    [Fact]
+    public void WithOnnxRuntimeEveryCoreDecodesUnlessTold()
+    {
+        // ORT's threads do not spin, so decoders may share their cores; libtorch's OpenMP threads keep one to one core.
+        Assert.Equal(Environment.ProcessorCount, new TaggerOptions(Engine: TaggerEngine.Onnx).EffectiveDecodeThreads);
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount - get_num_threads() + 1), new TaggerOptions().EffectiveDecodeThreads);
+        Assert.Equal(1, new TaggerOptions(Engine: TaggerEngine.Onnx, DecodeThreads: 1).EffectiveDecodeThreads);
+    }
+
     // AudioReader has a stereo MP3 mixed before synthesis; the scores stay those of decoding both channels and
     // averaging them (written to a float WAV here, which goes through the same resampler).
     [Theory]
