@@ -29,7 +29,7 @@ internal static class ChannelsLast
     {
         long batch = x.shape[0], channels = x.shape[1], length = x.shape[2];
         // One channel: channels-last and contiguous are the same storage; strides with the channel's 1 say which.
-        if (channels == 1 && x.is_contiguous()) return x.as_strided([batch, 1, 1, length], [length, 1, length, 1]);
+        if (channels == 1 && x.is_contiguous()) return x.as_strided([batch, 1, 1, length], [length, 1, length, 1], x.storage_offset());
         if (x.stride(1) != 1 || x.stride(2) != channels) x = x.transpose(1, 2).contiguous().transpose(1, 2);
         return x.unsqueeze(2);
     }
