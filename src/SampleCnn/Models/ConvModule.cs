@@ -43,8 +43,9 @@ internal sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFolda
     }
 
     /// <summary>
-    /// The max-pool. When a gradient will flow, as the max over windows of a [.., length / m, m] view: the same values
-    /// and gradients as libtorch 2.10's max_pool1d with indices (first maximum), in about half its time.
+    /// The max-pool outside the channels-last training layout (the filter visualisation's gradients, an even m). When a
+    /// gradient will flow, as the max over windows of a [.., length / m, m] view: the same values and gradients as
+    /// libtorch 2.10's max_pool1d with indices (first maximum), in about half its time.
     /// </summary>
     Tensor MaxPool(Tensor y)
     {
