@@ -6,7 +6,7 @@ namespace SampleCnn.Models;
 /// <summary>
 /// The training layout of the waveform layers: a Conv1d run as a conv2d on [batch, channels, 1, length] stored
 /// channels-last, so that oneDNN's convolutions, BatchNorm and the max-pool all take their channels-last kernels
-/// (BatchNorm's statistics and the pool, vectorised over channels, cost a third and a tenth of their contiguous forms).
+/// (BatchNorm's statistics and the pool, vectorised over channels, cost a third and under a tenth of their contiguous forms).
 /// The same operations on the same numbers; only the summation order inside the kernels differs (float rounding).
 /// Layers hand each other [batch, channels, length] views of channels-last storage (<see cref="Squeezed"/>).
 /// </summary>
