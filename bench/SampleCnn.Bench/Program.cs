@@ -16,7 +16,8 @@ switch (args.FirstOrDefault())
         ForwardWorker.Run(options.Text("model", "3^9"), options.Text("input", ""), options.Int("batch", 10),
             options.Int("tags", 50), options.Int("warmup", 3), options.Int("iters", 10), options.Text("mode", "forward") == "train-step",
             fold: options.Text("fold", "no") == "yes", bf16: options.Text("precision", "fp32") == "bf16", onnx: options.Text("engine", "torch") == "onnx",
-            int8: options.Text("precision", "fp32") == "int8", winograd: options.Text("engine", "torch") == "winograd", layers: options.Text("layers", "no") == "yes");
+            int8: options.Text("precision", "fp32") == "int8", winograd: options.Text("engine", "torch") == "winograd", layers: options.Text("layers", "no") == "yes",
+            cpuClock: options.Text("clock", "wall") == "cpu");
         return 0;
 
     case "worker-decode":
@@ -103,9 +104,9 @@ switch (args.FirstOrDefault())
         var spec = ModelSpec.Parse(model);
         var input = InputFile.Write(Path.Combine(benchDir, "out"), checked(batch * (int)spec.InputSamples), seed: 1234);
 
-        string[] common = ["--model", model, "--input", input, "--batch", $"{batch}", "--threads", $"{threads}", "--warmup", $"{warmup}", "--iters", $"{iterations}", "--mode", mode];
+        string[] common = ["--model", model, "--input", input, "--batch", $"{batch}", "--threads", $"{threads}", "--warmup", $"{warmup}", "--iters", $"{iterations}", "--mode", mode, "--clock", options.Text("clock", "wall")];
         // glibc's default allocator makes a PyTorch training step ~15 s: time fewer of those.
-        string[] untuned = [.. common.SkipLast(6), "--warmup", "1", "--iters", training ? "1" : $"{iterations}", "--mode", mode];
+        string[] untuned = [.. common.SkipLast(8), "--warmup", "1", "--iters", training ? "1" : $"{iterations}", .. common.TakeLast(4)];
         var self = Environment.ProcessPath!;
         var selfArgs = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(Options).Assembly.Location } : [];
         var reference = Path.Combine(benchDir, "reference.py");
@@ -125,7 +126,7 @@ switch (args.FirstOrDefault())
     }
 
     default:
-        Console.Error.WriteLine("usage: SampleCnn.Bench forward|train-step [--model 3^9] [--batch 10] [--rounds 5] [--iters 10] [--warmup 3] [--threads N] [--untuned no] [--python /usr/bin/python3] [--bench-dir bench]");
+        Console.Error.WriteLine("usage: SampleCnn.Bench forward|train-step [--model 3^9] [--batch 10] [--rounds 5] [--iters 10] [--warmup 3] [--threads N] [--clock wall|cpu] [--untuned no] [--python /usr/bin/python3] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench tag [--rounds 3] [--threads N] [--python /usr/bin/python3] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench serve-load [--clients 1,4,16] [--requests 4] [--queue 8] [--rounds 1] [--threads N] [--cli src/SampleCnn.Cli/bin/Release/net10.0/SampleCnn.Cli.dll] [--bench-dir bench]");
         Console.Error.WriteLine("       SampleCnn.Bench data [--clips 40] [--rounds 3] [--steps 12] [--threads N] [--bench-dir bench]");

@@ -32,6 +32,9 @@ internal sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFolda
     {
         using var scope = NewDisposeScope();
         if (se is not null) return pool.forward(Activation(x)).MoveToOuterDisposeScope();
+        // Training: the same steps in the channels-last layout (an odd m's "same" padding is symmetric).
+        if (m % 2 == 1 && !folded && ChannelsLast.Applies(this))
+            return ChannelsLast.Squeezed(nn.functional.max_pool2d(bn.Normalize(ChannelsLast.Conv(conv, x, 1, m / 2)), [1, m]).relu_()).MoveToOuterDisposeScope();
         // The max commutes with ReLU (the same values, and the same gradients: the first maximum of a window is the
         // first maximum after the ReLU where it is positive, and no gradient passes where it is not), so the ReLU runs
         // on the pooled third, in place, and the BatchNorm output need not be kept for the backward pass.
@@ -40,8 +43,9 @@ internal sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFolda
     }
 
     /// <summary>
-    /// The max-pool. When a gradient will flow, as the max over windows of a [.., length / m, m] view: the same values
-    /// and gradients as libtorch 2.10's max_pool1d with indices (first maximum), in about half its time.
+    /// The max-pool outside the channels-last training layout (the filter visualisation's gradients, an even m). When a
+    /// gradient will flow, as the max over windows of a [.., length / m, m] view: the same values and gradients as
+    /// libtorch 2.10's max_pool1d with indices (first maximum), in about half its time.
     /// </summary>
     Tensor MaxPool(Tensor y)
     {

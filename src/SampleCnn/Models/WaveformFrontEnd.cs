@@ -27,6 +27,9 @@ internal sealed class WaveformFrontEnd : nn.Module<Tensor, Tensor>, ILayerRows, 
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        // Training: the channels-last layout, and the ReLU in place (BatchNorm's backward needs its input, not its output).
+        if (!folded && ChannelsLast.Applies(this))
+            return ChannelsLast.Squeezed(bn.Normalize(ChannelsLast.Conv(conv, x, filter, padding)).relu_()).MoveToOuterDisposeScope();
         var y = conv.forward(x);
         return nn.functional.relu(folded ? y : bn.Normalize(y)).MoveToOuterDisposeScope();
     }
