@@ -28,7 +28,7 @@ internal class TaggerSettings : TrainedModelSettings
     [DefaultValue(TagScoreSettings.PrecisionDefault)]
     public string Precision { get; init; } = TagScoreSettings.PrecisionDefault;
 
-    [CommandOption("--decode-threads <N>")] [Description("Files decoded at once (default: one per core with --engine onnx; else one, plus one per core --threads leaves free).")]
+    [CommandOption("--decode-threads <N>")] [Description("Files decoded at once (default: one per core with --engine onnx or winograd; else one, plus one per core --threads leaves free).")]
     public int? DecodeThreads { get; init; }
 
     /// <summary>The problem with these options, or null.</summary>

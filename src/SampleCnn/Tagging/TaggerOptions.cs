@@ -6,8 +6,9 @@ namespace SampleCnn.Tagging;
 /// <param name="BFloat16">Run the network in bfloat16 (faster on CPUs with AVX-512 BF16; scores differ by ~1e-2).</param>
 /// <param name="Engine">What runs a SampleCnn network: libtorch or ONNX Runtime (fp32 only).</param>
 /// <param name="DecodeThreads">
-/// Files decoded at once; null: with ONNX Runtime one per core (the network waits for them at the start and between batches,
-/// and its threads, not spinning, give the cores up while it runs); with libtorch one, plus one per core its threads leave
+/// Files decoded at once; null: with ONNX Runtime or the Winograd engine one per core (the network waits for them at the start
+/// and between batches, and its threads, ORT's not spinning, the Winograd engine's taking segments as they come free, give the
+/// cores up while it runs; Winograd: 2 decoders 5% faster end to end than 1 in 3 of 3 rounds, quiet, 2026-11-26); with libtorch one, plus one per core its threads leave
 /// free (its OpenMP threads wait for each other, so a decoder taking their core slows every layer; bench/RESULTS.md, 2026-11-26).
 /// </param>
 /// <param name="Embedding">Also each file's embedding (<see cref="FileTags.Embedding"/>), from the same pass.</param>
@@ -20,7 +21,7 @@ public sealed record TaggerOptions(int? SegmentsPerFile = null, int BatchSize = 
 {
     public const int DefaultBatchSize = 32;
 
-    public int EffectiveDecodeThreads => DecodeThreads ?? (Engine == TaggerEngine.Onnx
+    public int EffectiveDecodeThreads => DecodeThreads ?? (Engine != TaggerEngine.Torch
         ? Environment.ProcessorCount
         : Math.Max(1, Environment.ProcessorCount - TorchSharp.torch.get_num_threads() + 1));
 }

@@ -94,6 +94,7 @@ public class TaggerTests
     {
         // ORT's threads do not spin, so decoders may share their cores; libtorch's OpenMP threads keep one to one core.
         Assert.Equal(Environment.ProcessorCount, new TaggerOptions(Engine: TaggerEngine.Onnx).EffectiveDecodeThreads);
+        Assert.Equal(Environment.ProcessorCount, new TaggerOptions(Engine: TaggerEngine.Winograd).EffectiveDecodeThreads);
         Assert.Equal(Math.Max(1, Environment.ProcessorCount - get_num_threads() + 1), new TaggerOptions().EffectiveDecodeThreads);
         Assert.Equal(1, new TaggerOptions(Engine: TaggerEngine.Onnx, DecodeThreads: 1).EffectiveDecodeThreads);
     }
