@@ -83,17 +83,8 @@ static class Int8Auc
     /// <returns>The run folder and the store.</returns>
     public static (string Run, string Store) Make(string folder, int clips, int epochs, int seed, TextWriter log)
     {
-        var audio = Path.Combine(folder, "audio");
-        var store = Path.Combine(folder, "store");
+        var store = SyntheticStore.Make(folder, clips, seconds: 4, seed, log);
         var run = new RunFolder(Path.Combine(folder, "run"));
-        var annotations = Path.Combine(audio, SyntheticDataset.Annotations);
-        if (!File.Exists(annotations))
-        {
-            log.WriteLine($"int8-auc: rendering {clips} synthetic clips into {audio}");
-            SyntheticDataset.Write(audio, clips, seconds: 4, seed);
-        }
-        log.WriteLine($"int8-auc: preparing {store} (resumes; nothing to do once complete)");
-        StoreWriter.Prepare(CsvTags.Load(annotations, audio), store, new PrepareOptions());
         log.WriteLine($"int8-auc: training 3^7 for {epochs} epochs into {run.Path} (resumes where it stopped)");
         using (var opened = SegmentStore.Open(store))
             Trainer.Run(opened, run, new TrainingOptions { Model = "3^7", Seed = seed, MaxEpochs = epochs }, CPU, resume: run.WasStarted);

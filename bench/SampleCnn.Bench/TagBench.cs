@@ -109,16 +109,8 @@ static class TagBench
     /// The store the int8 graph is calibrated on, made here so the int8 row needs no download: 24 synthetic 30-s clips
     /// (the demo's music, a fixed seed; 20 in the training split, 220 segments of 3^9) prepared as `prepare csv` does.
     /// </summary>
-    static string CalibrationStore(string benchDir)
-    {
-        var folder = Path.Combine(benchDir, "out", "calibration");
-        var audio = Path.Combine(folder, "audio");
-        var store = Path.Combine(folder, "store");
-        if (!File.Exists(Path.Combine(audio, SyntheticDataset.Annotations)))
-            SyntheticDataset.Write(audio, clips: 24, seconds: 30, seed: Seeds.Default);
-        StoreWriter.Prepare(CsvTags.Load(Path.Combine(audio, SyntheticDataset.Annotations), audio), store, new PrepareOptions()); // resumes; nothing to do once complete
-        return Path.GetFullPath(store);
-    }
+    static string CalibrationStore(string benchDir) =>
+        SyntheticStore.Make(Path.Combine(benchDir, "out", "calibration"), clips: 24, seconds: 30, seed: Seeds.Default);
 
     static double FmaPeak(string benchDir, int threads)
     {

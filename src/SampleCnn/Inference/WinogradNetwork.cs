@@ -116,8 +116,29 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
         if (waveforms.ndim != 3 || waveforms.shape[1] != 1 || waveforms.shape[2] != samples)
             throw new ArgumentException($"expected waveforms [batch, 1, {samples}], got [{string.Join(", ", waveforms.shape)}]");
         int batch = (int)waveforms.shape[0];
+        if (batch == 0) return zeros(0, tags);
         // The head's product reads up to 5 rows past a thread's last segment: room for them.
         long needed = (long)(batch + WinogradGemm.Rows) * TogetherMap;
+        if (needed > Array.MaxLength)
+            // "BatchSize" is TaggerOptions.BatchSize, the option that sets how many segments a forward takes.
+            throw new OptionException("BatchSize", "batch size", batch, $"is too large for the Winograd engine's buffers (at most {Array.MaxLength / TogetherMap - WinogradGemm.Rows} segments of this model)");
+        // The buffers below and the workers' belong to this network: one forward at a time.
+        if (Interlocked.Exchange(ref running, 1) == 1)
+            throw new InvalidOperationException("the Winograd engine runs one forward at a time: give each thread a network of its own");
+        try
+        {
+            return Forward(waveforms, batch, needed);
+        }
+        finally
+        {
+            running = 0;
+        }
+    }
+
+    private int running;
+
+    Tensor Forward(Tensor waveforms, int batch, long needed)
+    {
         if (together.Length < needed)
             (together, otherTogether) = (GC.AllocateArray<float>((int)needed, pinned: true), GC.AllocateArray<float>((int)needed, pinned: true));
         var scores = new float[batch * tags];

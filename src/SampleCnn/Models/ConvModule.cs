@@ -38,7 +38,9 @@ internal sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFolda
         // The max commutes with ReLU (the same values, and the same gradients: the first maximum of a window is the
         // first maximum after the ReLU where it is positive, and no gradient passes where it is not), so the ReLU runs
         // on the pooled third, in place, and the BatchNorm output need not be kept for the backward pass.
-        var y = conv.forward(x);
+        // An even m after the channels-last front end: its input made contiguous, so the conv's output is too and the
+        // pool below takes the view max, not libtorch's slower max_pool1d.
+        var y = conv.forward(x.is_contiguous() ? x : x.contiguous());
         return MaxPool(folded ? y : bn.Normalize(y)).relu_().MoveToOuterDisposeScope();
     }
 

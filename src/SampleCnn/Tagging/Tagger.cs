@@ -24,7 +24,7 @@ internal sealed class Tagger : IDisposable
     private readonly Device device;
     private readonly TaggerOptions options;
 
-    /// <param name="model">A trained model; it is switched to eval mode and folded (libtorch), or written to ONNX Runtime.</param>
+    /// <param name="model">A trained model; it is switched to eval mode and folded (libtorch), written to ONNX Runtime, or folded into the Winograd engine.</param>
     public Tagger(TaggingCnn model, IReadOnlyList<string> tags, Device device, TaggerOptions? options = null)
         : this(Prepare(model, options ?? new TaggerOptions()), (int)model.Spec.InputSamples, model.Spec.SampleRate,
             tags.Count + (options?.Embedding == true ? ScoresAndEmbedding.Width : 0), device, options)

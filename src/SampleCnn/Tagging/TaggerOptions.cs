@@ -4,7 +4,7 @@ namespace SampleCnn.Tagging;
 /// <param name="SegmentsPerFile">Segments per file from its start (the paper's 10), or null for all of them.</param>
 /// <param name="BatchSize">Segments per forward pass, gathered across files.</param>
 /// <param name="BFloat16">Run the network in bfloat16 (faster on CPUs with AVX-512 BF16; scores differ by ~1e-2).</param>
-/// <param name="Engine">What runs a SampleCnn network: libtorch or ONNX Runtime (fp32 only).</param>
+/// <param name="Engine">What runs a SampleCnn network: libtorch, ONNX Runtime (fp32, or int8 with <paramref name="Int8Store"/>) or our Winograd engine (fp32, basic m = 3 models).</param>
 /// <param name="DecodeThreads">
 /// Files decoded at once; null: with ONNX Runtime or the Winograd engine one per core (the network waits for them at the start
 /// and between batches, and its threads, ORT's not spinning, the Winograd engine's taking segments as they come free, give the

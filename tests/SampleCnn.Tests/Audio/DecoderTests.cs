@@ -26,6 +26,7 @@ public class DecoderTests
     [InlineData("extensible-6ch-8k.wav", 8000, 6, 400)]
     [InlineData("mtat-like-16k-mono.mp3", 16000, 1, 9216)] // no LAME tag: every frame's samples, as ffmpeg
     [InlineData("msd-like-44k-stereo.mp3", 44100, 2, 6615)] // LAME tag: encoder delay and padding trimmed
+    [InlineData("layer2-44k-stereo.mp3", 44100, 2, 6912)] // Layer II: every frame's samples, as ffmpeg
     [InlineData("vorbis-mono-22k.ogg", 22050, 1, 6615)]
     public void DecodesLikeFfmpeg(string name, int rate, int channels, int frames)
     {
@@ -104,26 +105,29 @@ public class DecoderTests
         Assert.Contains("ffmpeg", error.Message);
     }
 
+    /// <summary>The decoded samples; asked for mono, one channel, averaged here where the decoder kept two (as the reader does).</summary>
     static float[] DecodeMp3(string path, bool mono, Mpg123? library)
     {
         using var stream = File.OpenRead(path);
         using var decoder = new Mp3Decoder(path, stream, mono, library);
-        Assert.Equal(library is null ? "NLayer" : Mpg123.Describe(library), decoder.Implementation);
         var all = new List<float>();
         var buffer = new float[1000 * decoder.Channels];
         for (int frames; (frames = decoder.Read(buffer)) > 0;) all.AddRange(buffer.AsSpan(0, frames * decoder.Channels));
-        return all.ToArray();
+        return mono && decoder.Channels == 2 ? all.Chunk(2).Select(pair => (pair[0] + pair[1]) / 2).ToArray() : all.ToArray();
     }
 
     // libmpg123 decodes where it is installed, NLayer where not: the same samples, in the same places (the frame
-    // walk, the gapless trim and the silence for a frame without its main data are ours in both), within float
-    // rounding (max 4.2e-7 over these files). MPEG-2 mono, MPEG-1 joint stereo, decoded in stereo and mixed to mono.
+    // walk and the gapless trim are ours in both; a frame without its main data is silence in both, concealed by
+    // libmpg123 itself), within float rounding (max 4.2e-7 over these files). MPEG-2 mono, MPEG-1 joint stereo,
+    // decoded in stereo and mixed to mono; Layer II stereo asked for mono (libmpg123 would give its left channel
+    // if asked to mix it, so it stays stereo and is averaged after).
     [Mpg123Theory]
     [InlineData("mtat-like-16k-mono.mp3", false)]
     [InlineData("msd-like-44k-stereo.mp3", false)]
     [InlineData("msd-like-44k-stereo.mp3", true)]
     [InlineData("mid-reservoir-44k-stereo.mp3", false)]
     [InlineData("mid-reservoir-44k-stereo.mp3", true)]
+    [InlineData("layer2-44k-stereo.mp3", true)]
     public void Mpg123AndNLayerGiveTheSameSamples(string name, bool mono)
     {
         var path = Fixtures.PathOf(name);
@@ -143,8 +147,10 @@ public class DecoderTests
         Assert.Null(Mpg123.Choose(null, ["libmpg123-not-installed.so.0"]));
         Assert.Null(Mpg123.Choose(null, ["libc.so.6"])); // loads, but has no mpg123_new
         Assert.Null(Mpg123.Choose("NLayer", ["libmpg123.so.0"]));
-        if (Mpg123.Choose("mpg123", ["libmpg123-not-installed.so.0", "libmpg123.so.0"]) is { } found)
-            Assert.StartsWith("libmpg123 (", Mpg123.Describe(found));
+        var found = Mpg123.Choose("mpg123", ["libmpg123-not-installed.so.0", "libmpg123.so.0"]);
+        // Where Debian's library is installed it passes the start-up probe (one frame fed alone): else the comparisons skip unseen.
+        if (File.Exists("/usr/lib/x86_64-linux-gnu/libmpg123.so.0")) Assert.NotNull(found);
+        if (found is not null) Assert.StartsWith("libmpg123 (", Mpg123.Describe(found));
         Assert.Equal("NLayer", Mpg123.Describe(null));
 
         var path = Fixtures.PathOf("msd-like-44k-stereo.mp3");

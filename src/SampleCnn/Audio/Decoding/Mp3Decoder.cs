@@ -51,9 +51,6 @@ internal sealed class Mp3Decoder : IAudioDecoder
         }
     }
 
-    /// <summary>What decodes the frames: "libmpg123 (... synthesis)" or "NLayer".</summary>
-    public string Implementation { get; }
-
     /// <param name="mono">Whether the samples are wanted as one channel (the average of two); <see cref="Channels"/> says whether they are.</param>
     public Mp3Decoder(string path, Stream stream, bool mono = false) : this(path, stream, mono, Mpg123.Default) { }
 
@@ -65,13 +62,14 @@ internal sealed class Mp3Decoder : IAudioDecoder
         layout = Mp3FrameScanner.Scan(path, stream);
         if (library is null && layout.IntensityStereoFrames > 0)
             throw new AudioDecodeException(path, AudioProblem.UnsupportedCodec,
-                $"{layout.IntensityStereoFrames} of {layout.Frames} MP3 frames use intensity stereo, which the built-in decoder does not decode correctly; install ffmpeg (e.g. apt-get install ffmpeg) to decode it");
+                $"{layout.IntensityStereoFrames} of {layout.Frames} MP3 frames use intensity stereo, which the built-in decoder does not decode correctly; install libmpg123 or ffmpeg (e.g. apt-get install libmpg123-0 ffmpeg) to decode it");
         channels = layout.First.Channels;
-        bool mix = mono && channels == 2 && layout.SplitBlockFrames == 0;
+        // libmpg123 mixes Layer III only (its layers I and II give the left channel when asked to mix): those stay stereo.
+        bool mix = mono && channels == 2 && layout.SplitBlockFrames == 0 && (library is null || layout.First.Layer == 3);
         if (mix) channels = 1;
-        frameDecoder = library is null ? new NLayerFrameDecoder(mix) : new Mpg123FrameDecoder(library, SampleRate, channels, mix);
-        Implementation = Mpg123.Describe(library);
         stream.Position = layout.FirstFrame;
+        // Last, so that nothing above can throw with a native handle open.
+        frameDecoder = library is null ? new NLayerFrameDecoder(mix) : new Mpg123FrameDecoder(library, SampleRate, channels, mix);
     }
 
     public int Read(Span<float> interleaved)

@@ -59,6 +59,26 @@ internal sealed unsafe class Mpg123
         if (handle == 0) throw new EntryPointNotFoundException($"mpg123_new failed ({error})");
         Synthesis = Marshal.PtrToStringUTF8((nint)currentDecoder(handle)) ?? "?";
         Delete(handle);
+        // Loading is not working: before 1.26 the library ignores "no read-ahead" and gives a fed frame's samples only
+        // after the next frame (every frame would come out empty), and a build without float output refuses the format.
+        if (!DecodesASilentFrame()) throw new EntryPointNotFoundException("libmpg123 does not decode a frame fed alone to float samples");
+    }
+
+    /// <summary>One frame decoded exactly as files' frames are: MPEG-1 Layer III, 128 kbps, 44.1 kHz, mono, all-zero side information (silence).</summary>
+    bool DecodesASilentFrame()
+    {
+        var frame = new byte[417];
+        (frame[0], frame[1], frame[2], frame[3]) = (0xFF, 0xFB, 0x90, 0xC0);
+        var header = Mp3FrameHeader.Parse(frame) ?? throw new InvalidOperationException("the probe frame's header does not parse");
+        try
+        {
+            using var decoder = new Mpg123FrameDecoder(this, header.SampleRate, channels: 1, mix: false);
+            return decoder.Decode(header, frame, new float[2 * header.SampleCount]) == header.SampleCount;
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // the settings refused
+        }
     }
 
     /// <summary>The library under the first of <paramref name="names"/> that loads with every entry point, unless <paramref name="setting"/> is "nlayer".</summary>

@@ -27,6 +27,8 @@ ff -f lavfi -i "$(music 44100 2 0.15)" /tmp/msd-like.wav && lame --quiet -b 128 
 # Its frames from the third audio frame on, as after a cut or a resynchronisation: the first refers to main
 # data in the bit reservoir of frames cut away, so it decodes to silence (as ffmpeg does), not to nothing.
 tail -c +835 msd-like-44k-stereo.mp3 > mid-reservoir-44k-stereo.mp3
+# Layer II in stereo (an .mp3 name, as such files are found): libmpg123 mixes only Layer III to mono, so these stay stereo.
+ff -f lavfi -i "$(music 44100 2 0.15)" -c:a mp2 -b:a 128k -f mp2 layer2-44k-stereo.mp3
 # Intensity stereo (MPEG-2 LSF, 22050 Hz joint stereo, 80 kbps; LAME never writes it): the first 52 frames
 # (1.36 s) of frontiers.mp3 by Michael Kievernagel (GPL-2+), from Debian's asc-music package
 # (apt-get install asc-music). All but 3 frames use intensity stereo.
