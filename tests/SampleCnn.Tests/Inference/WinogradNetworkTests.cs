@@ -107,23 +107,7 @@ public sealed class WinogradNetworkTests : IDisposable
     }
 
     [Avx512Fact]
-    public void TagScoresEverySegmentAsLibtorch()
-    {
-        var (model, checkpoint) = TaggerTests.TinyModel(scratch.Folder);
-        model.Dispose();
-        string[] files = [Fixtures.PathOf("mtat-like-16k-mono.mp3"), Fixtures.PathOf("msd-like-44k-stereo.mp3")];
-        FileTags[] Tag(TaggerEngine engine)
-        {
-            using var session = TaggingSession.Open(files, checkpoint, new ModelOpenOptions(), new TaggerOptions(BatchSize: 5, Engine: engine), null, CPU);
-            return session.Run().ToArray();
-        }
-        var torch = Tag(TaggerEngine.Torch);
-        var winograd = Tag(TaggerEngine.Winograd);
-        Assert.Equal(torch.Select(t => t.Segments), winograd.Select(t => t.Segments));
-        Assert.True(torch.Sum(t => t.Segments) > 20);
-        var worst = torch.Zip(winograd, (a, b) => a.SegmentScores.Zip(b.SegmentScores, (x, y) => Math.Abs(x - y)).Max()).Max();
-        Assert.True(worst < 1e-4, $"largest difference {worst}");
-    }
+    public void TagScoresEverySegmentAsLibtorch() => OnnxEngineTests.EngineTagsEverySegmentAsLibtorch(scratch.Folder, TaggerEngine.Winograd, 1e-4);
 
     [Avx512Fact]
     public void TheVerbTakesTheEngineAndRefusesWhatItCannotRun()

@@ -121,6 +121,12 @@ public class TaggerTests
         AudioReader.Downmix(stereo, 2, mono);
         var wav = Path.Combine(scratch.Folder, "averaged.wav");
         WavWriter.WriteMonoFloat(wav, mono, 44100);
+        TagAlike(model, mp3, wav);
+    }
+
+    /// <summary>The MP3 and a WAV of its expected mono decode tag alike: the same segments, every score within 1e-5.</summary>
+    static void TagAlike(TaggingCnn model, string mp3, string wav)
+    {
         using (model)
         {
             var results = new Tagger(model, Tags, CPU, new TaggerOptions()).Tag([mp3, wav]).ToList();
@@ -151,15 +157,7 @@ public class TaggerTests
         }
         var wav = Path.Combine(scratch.Folder, "nlayer.wav");
         WavWriter.WriteMonoFloat(wav, nlayer.ToArray(), rate);
-        using (model)
-        {
-            var results = new Tagger(model, Tags, CPU, new TaggerOptions()).Tag([mp3, wav]).ToList();
-            Assert.All(results, r => Assert.False(r.Failed, r.Error));
-            Assert.Equal(results[1].Segments, results[0].Segments);
-            Assert.True(results[0].Segments > 0);
-            var worst = results[0].SegmentScores.Zip(results[1].SegmentScores, (a, b) => Math.Abs(a - b)).Max();
-            Assert.True(worst < 1e-5, $"largest difference {worst:E2}");
-        }
+        TagAlike(model, mp3, wav);
     }
 
     [Fact]
