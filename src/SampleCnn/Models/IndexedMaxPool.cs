@@ -27,7 +27,9 @@ internal sealed class IndexedMaxPool : autograd.SingleTensorFunction<IndexedMaxP
         var x = (Tensor)vars[0];
         var m = (long)vars[1];
         var (values, indices) = nn.functional.max_pool2d_with_indices(x, [1, m]);
-        ctx.save_for_backward([indices]);
+        // Held outside the context's saved variables, which TorchSharp's node keeps to the end of the step (libtorch's own
+        // nodes release theirs after their backward): backward frees them (an array: the context takes no tensor as data).
+        ctx.save_data("indices", new[] { indices.DetachFromDisposeScope() });
         ctx.save_data("shape", x.shape);
         ctx.save_data("strides", x.stride());
         return values;
@@ -36,7 +38,7 @@ internal sealed class IndexedMaxPool : autograd.SingleTensorFunction<IndexedMaxP
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
         handedBack?.Dispose();
-        using var indices = ctx.get_saved_variables()[0];
+        using var indices = ((Tensor[])ctx.get_data("indices"))[0];
         var gradient = empty_strided((long[])ctx.get_data("shape"), (long[])ctx.get_data("strides"), grad_output.dtype).zero_();
         gradient.scatter_(3, indices, grad_output);
         grad_output.Dispose(); // the wrapper only: autograd holds the tensor itself
