@@ -34,7 +34,7 @@ internal sealed class ConvModule : nn.Module<Tensor, Tensor>, ILayerRows, IFolda
         if (se is not null) return pool.forward(Activation(x)).MoveToOuterDisposeScope();
         // Training: the same steps in the channels-last layout (an odd m's "same" padding is symmetric).
         if (m % 2 == 1 && !folded && ChannelsLast.Applies(this))
-            return ChannelsLast.Squeezed(IndexedMaxPool.Apply(bn.Normalize(ChannelsLast.Conv(conv, x, 1, m / 2)), m).relu_()).MoveToOuterDisposeScope();
+            return ChannelsLast.Squeezed(nn.functional.max_pool2d(bn.Normalize(ChannelsLast.Conv(conv, x, 1, m / 2)), [1, m]).relu_()).MoveToOuterDisposeScope();
         // The max commutes with ReLU (the same values, and the same gradients: the first maximum of a window is the
         // first maximum after the ReLU where it is positive, and no gradient passes where it is not), so the ReLU runs
         // on the pooled third, in place, and the BatchNorm output need not be kept for the backward pass.
