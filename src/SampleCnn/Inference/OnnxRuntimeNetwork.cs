@@ -9,12 +9,15 @@ namespace SampleCnn.Inference;
 /// Our network run by ONNX Runtime instead of libtorch (`tag --engine onnx`): the graph <see cref="TaggingCnn"/> writes
 /// (<c>export --onnx</c>), held in memory, with ORT's graph optimisations on (documented to fuse BatchNorm and
 /// convolution + ReLU). A module like any other to the <c>Tagger</c>: waveforms [batch, 1, samples] in, sigmoid
-/// scores [batch, tags] out, on the CPU.
+/// scores [batch, tags] out, on the CPU. One single-threaded session per thread, each taking the batch's next few
+/// segments as it comes free: with ORT's own intra-op pool every operator waits for its slowest thread, so a decoder
+/// that takes a core in `tag` held the whole network back (end to end 6% faster in int8, 10% in fp32, in 3 of 3
+/// alternating quiet rounds; bench/RESULTS.md, 2026-11-26). Scores do not depend on how the batch is split.
 /// </summary>
 internal sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>
 {
-    readonly InferenceSession session;
-    readonly long tags;
+    readonly InferenceSession[] sessions;
+    readonly int tags;
 
     /// <param name="ranges">Calibrated activation ranges (<see cref="Int8Calibration"/>): run the static int8 graph.</param>
     public OnnxRuntimeNetwork(TaggingCnn cnn, int threads, IReadOnlyDictionary<string, (float Min, float Max)>? ranges = null) : base(nameof(OnnxRuntimeNetwork))
@@ -24,26 +27,43 @@ internal sealed class OnnxRuntimeNetwork : nn.Module<Tensor, Tensor>
         Google.Protobuf.MessageExtensions.WriteTo(cnn.ToOnnx(new Dictionary<string, string>(), ranges), onnx);
         using var options = new SessionOptions
         {
-            IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         // ORT's pool threads spin after each operator by default, holding the cores that `tag`'s decoders need between
         // the network's batches: off, a tag run costs ~13% less CPU and its decoders keep up (bench/RESULTS.md, 2026-11-26).
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        session = new InferenceSession(onnx.ToArray(), options);
+        var graph = onnx.ToArray();
+        sessions = Enumerable.Range(0, Math.Max(1, threads)).Select(_ => new InferenceSession(graph, options)).ToArray();
     }
+
+    // Segments per session run: a few, so a thread a decoder preempts holds back only its own chunk.
+    const int Chunk = 4;
 
     public override Tensor forward(Tensor waveforms)
     {
         var shape = waveforms.shape.Select(d => (int)d).ToArray();
-        var input = new DenseTensor(waveforms.to(float32).cpu().contiguous().data<float>().ToArray(), shape);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxGraph.Input, input)]);
-        return tensor(results.Single().AsEnumerable<float>().ToArray(), [shape[0], tags]);
+        int batch = shape[0], samples = shape[2];
+        var data = waveforms.to(float32).cpu().contiguous().data<float>().ToArray();
+        var scores = new float[batch * tags];
+        int next = 0;
+        Parallel.For(0, Math.Min(sessions.Length, (batch + Chunk - 1) / Chunk), new ParallelOptions { MaxDegreeOfParallelism = sessions.Length }, w =>
+        {
+            for (int start; (start = Interlocked.Add(ref next, Chunk) - Chunk) < batch;)
+            {
+                int n = Math.Min(Chunk, batch - start);
+                var input = new DenseTensor(new Memory<float>(data, start * samples, n * samples), [n, 1, samples]);
+                using var results = sessions[w].Run([NamedOnnxValue.CreateFromTensor(OnnxGraph.Input, input)]);
+                int i = start * tags;
+                foreach (var score in results.Single().AsEnumerable<float>()) scores[i++] = score;
+            }
+        });
+        return tensor(scores, [batch, tags]);
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) session.Dispose();
+        if (disposing) foreach (var session in sessions) session.Dispose();
         base.Dispose(disposing);
     }
 }
