@@ -45,7 +45,6 @@ static class ForwardWorker
         var input = bf16Network ? x.to(ScalarType.BFloat16) : x;
         if (bf16Network) net.to(ScalarType.BFloat16);
         using var onnxNetwork = onnx ? new OnnxRuntimeNetwork(net, get_num_threads(), int8 ? Calibrated(net, x) : null) : null;
-        if (winograd) net.FoldBatchNorm();
         using var winogradNetwork = winograd ? new WinogradNetwork(net, get_num_threads()) : null;
 
         var times = new List<double>();

@@ -46,7 +46,7 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
 
     public int LayerCount => blocks.Length + 2;
 
-    /// <param name="cnn">A waveform model of basic m = 3 modules, BatchNorm folded (<see cref="TaggingCnn.FoldBatchNorm"/>).</param>
+    /// <param name="cnn">A waveform model of basic m = 3 modules; its BatchNorm is folded here (<see cref="TaggingCnn.FoldBatchNorm"/>).</param>
     /// <param name="threads">Threads the batch's segments are shared among.</param>
     public WinogradNetwork(TaggingCnn cnn, int threads) : base(nameof(WinogradNetwork))
     {
@@ -57,7 +57,7 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
         if (!Avx512F.IsSupported)
             // Its kernels are written for 512-bit registers; without AVX-512 the runtime emulates them, many times slower.
             throw new OptionException("Engine", "engine", "winograd", "needs a CPU with AVX-512 and this one has none: use the torch or onnx engine");
-        if (!cnn.IsFolded) throw new ArgumentException("fold the model's BatchNorm before giving it to the Winograd engine", nameof(cnn));
+        cnn.FoldBatchNorm(); // the engine runs the folded network; folding twice changes nothing
         var weights = cnn.state_dict().Where(p => p.Value.dtype == ScalarType.Float32)
             .ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous().data<float>().ToArray());
         samples = (int)spec.InputSamples;

@@ -72,11 +72,7 @@ internal sealed class Tagger : IDisposable
     {
         if (options.Engine == TaggerEngine.Onnx)
             return new OnnxRuntimeNetwork(model, get_num_threads(), options.Int8Store is { } store ? Int8Calibration.Ranges(model, store) : null);
-        if (options.Engine == TaggerEngine.Winograd)
-        {
-            model.FoldBatchNorm();
-            return new WinogradNetwork(model, get_num_threads());
-        }
+        if (options.Engine == TaggerEngine.Winograd) return new WinogradNetwork(model, get_num_threads());
         if (options.Embedding)
         {
             model.FoldBatchNorm();
