@@ -47,6 +47,8 @@ static class ForwardWorker
         using var onnxNetwork = onnx ? new OnnxRuntimeNetwork(net, get_num_threads(), int8 ? Calibrated(net, x) : null) : null;
         using var winogradNetwork = winograd ? new WinogradNetwork(net, get_num_threads()) : null;
 
+        // A training step allocates as `train` does: through the block cache (the Trainer's scope).
+        using var blockCache = trainStep ? TensorBlockCache.Scope() : null;
         var times = new List<double>();
         var phaseTimes = Phases.Select(_ => new List<double>()).ToArray();
         double checksum = 0;

@@ -84,6 +84,9 @@ public static class Trainer
         var invocation = Stopwatch.StartNew();
         bool beforeHidden = NewHead.BeforeHidden(options);
         FeatureCache? trainCache = null, validCache = null;
+        // Every step reuses the blocks the first step's tensors took (validation's smaller ones too): the heap stops
+        // growing after the first step (TensorBlockCache; bench/RESULTS.md, training step peak memory).
+        using var blocks = TensorBlockCache.Scope();
         try
         {
             while (state.Finished is null)

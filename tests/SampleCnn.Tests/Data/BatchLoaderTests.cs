@@ -64,13 +64,21 @@ public sealed class BatchLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ALoneLastSegmentJoinsThePreviousBatch()
+    public void ALoneLastSegmentIsNotLeftAlone()
     {
-        // 50 = 7 x 7 + 1: a last batch of one segment would leave BatchNorm one value per channel.
+        // 50 = 7 x 7 + 1: a last batch of one segment would leave BatchNorm one value per channel; the last 8 become
+        // two batches of 4, none larger than 7, and every segment is still read once.
         var loader = new BatchLoader(store, Split.Train, Plan);
-        Assert.Equal([7, 7, 7, 7, 7, 7, 8], loader.Epoch(0, 7, 7).Select(b => b.Count));
-        Assert.Equal(7, loader.BatchCount(7));
+        var batches = loader.Epoch(0, 7, 7).ToList();
+        Assert.Equal([7, 7, 7, 7, 7, 7, 4, 4], batches.Select(b => b.Count));
+        Assert.Equal(8, loader.BatchCount(7));
+        Assert.Equal(50, loader.Picks(0, 7, 7).SelectMany(p => p).Distinct().Count());
         Assert.Equal([23, 23, 4], loader.Epoch(0, 23, 7).Select(b => b.Count));
+        Assert.Equal([25, 25], loader.Epoch(0, 49, 7).Select(b => b.Count));
+        Assert.Equal([16, 32, 48, 50], BatchLoader.BatchEnds(50, 16)); // 2 left: nothing to split
+        Assert.Equal([2, 4, 7], BatchLoader.BatchEnds(7, 2)); // halves of 3 would leave one alone: the three stay together
+        Assert.Equal([1], BatchLoader.BatchEnds(1, 5));
+        Assert.Empty(BatchLoader.BatchEnds(0, 5));
     }
 
     [Fact]
@@ -80,7 +88,7 @@ public sealed class BatchLoaderTests : IDisposable
         var whole = loader.Epoch(3, 7, 7).ToList();
         var tail = loader.Epoch(3, 7, 7, firstBatch: 4).ToList();
         Assert.Equal(whole.Skip(4).Select(b => b.Samples), tail.Select(b => b.Samples));
-        Assert.Empty(loader.Epoch(3, 7, 7, firstBatch: 7));
+        Assert.Empty(loader.Epoch(3, 7, 7, firstBatch: 8));
     }
 
     [Fact]

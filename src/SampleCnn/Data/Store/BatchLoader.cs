@@ -24,17 +24,29 @@ internal sealed class BatchLoader(SegmentStore store, Split split, SegmentPlan p
     /// <summary>Segments per epoch.</summary>
     public int SegmentCount => segmentCount ??= clips.Sum(c => plan.SegmentsIn(c.Length));
 
+    /// <summary>Batches per epoch (<see cref="BatchEnds"/>).</summary>
+    public int BatchCount(int batchSize) => BatchEnds(SegmentCount, batchSize).Length;
+
     /// <summary>
-    /// Batches per epoch. A last batch of a single segment joins the one before it (which then holds
-    /// <paramref name="batchSize"/> + 1): BatchNorm in training mode cannot normalise one value per channel
-    /// (the batch variance is undefined and the running variance turns NaN). Folding it in rather than
-    /// dropping it (PyTorch's drop_last) keeps every segment in every epoch, as the authors' Keras fit does.
+    /// Where each batch of an epoch ends: every <paramref name="batchSize"/> segments, but a last batch of a single
+    /// segment is not left alone (BatchNorm in training mode cannot normalise one value per channel: the batch
+    /// variance is undefined and the running variance turns NaN). The last <paramref name="batchSize"/> + 1
+    /// segments become two batches of about half, so every segment is seen in every epoch, as the authors' Keras
+    /// fit does (PyTorch's drop_last would lose it), and no batch is larger than the first: training's tensors
+    /// never outgrow the blocks <see cref="TensorBlockCache"/> keeps. With a batch size of 2 the three stay one batch.
     /// </summary>
-    public int BatchCount(int batchSize)
+    internal static int[] BatchEnds(int segments, int batchSize)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be at least 1");
-        int full = SegmentCount / batchSize, rest = SegmentCount % batchSize;
-        return rest == 0 || (rest == 1 && full > 0) ? full : full + 1;
+        var ends = new List<int>();
+        for (int end = batchSize; end < segments; end += batchSize) ends.Add(end);
+        if (segments > 0) ends.Add(segments);
+        if (ends.Count >= 2 && segments - ends[^2] == 1)
+        {
+            if (batchSize >= 3) ends[^2] = segments - (batchSize + 1) / 2;
+            else ends.RemoveAt(ends.Count - 2);
+        }
+        return [.. ends];
     }
 
     /// <summary>
@@ -71,9 +83,9 @@ internal sealed class BatchLoader(SegmentStore store, Split split, SegmentPlan p
     /// <summary>The (clip, segment) pairs of each batch of an epoch, in order (<see cref="Epoch"/> reads these segments).</summary>
     public (int Clip, int Segment)[][] Picks(int epoch, int batchSize, int seed)
     {
-        int batches = BatchCount(batchSize);
         var order = Shuffled(epoch, seed);
-        return [.. Enumerable.Range(0, batches).Select(b => order[(b * batchSize)..(b == batches - 1 ? order.Length : (b + 1) * batchSize)])];
+        var ends = BatchEnds(order.Length, batchSize);
+        return [.. ends.Select((end, b) => order[(b == 0 ? 0 : ends[b - 1])..end])];
     }
 
     /// <summary>Segments of each clip of the split, in index order (the clip numbers of <see cref="Shuffled"/>).</summary>
