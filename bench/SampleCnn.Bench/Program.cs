@@ -113,7 +113,7 @@ switch (args.FirstOrDefault())
         var tuned = new Dictionary<string, string> { ["GLIBC_TUNABLES"] = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736" };
         Contender[] contenders =
         [
-            new("SampleCnn (TorchSharp, mallopt)", self, [.. selfArgs, "worker-forward", .. common]),
+            new(training ? "SampleCnn (TorchSharp, block cache)" : "SampleCnn (TorchSharp, mallopt)", self, [.. selfArgs, "worker-forward", .. common]),
             new("PyTorch reference, tuned malloc", python, [reference, .. common], tuned),
             .. training ? [new Contender("SampleCnn, bf16 autocast (train --precision bf16)", self, [.. selfArgs, "worker-forward", .. common, "--precision", "bf16"])] : Array.Empty<Contender>(),
             .. options.Text("untuned", "yes") == "yes" ? [new Contender("PyTorch reference, glibc defaults", python, [reference, .. untuned])] : Array.Empty<Contender>(),

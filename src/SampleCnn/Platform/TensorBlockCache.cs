@@ -8,7 +8,7 @@ namespace SampleCnn.Platform;
 /// step asks for the same tensors in the same order, so from the second step on no large tensor comes from glibc:
 /// its heap (which <see cref="NativeRuntime"/> never lets shrink, or every tensor would be faulted in afresh) stops
 /// fragmenting, and the step's peak memory stays at the first step's, where glibc alone let it grow by 0.5-1.3 GB
-/// over the next steps (docs/ARCHITECTURE.md, platform fact 7; bench/RESULTS.md).
+/// over the next steps (docs/ARCHITECTURE.md, platform fact 9; bench/RESULTS.md).
 /// A request takes the smallest idle block at least its size (a last, smaller batch reuses the full batches'
 /// blocks); only a request larger than every idle block gets fresh memory. Installed for a scope only
 /// (<see cref="Scope"/>): at its end the idle blocks go back to glibc and libtorch's own allocator returns.
@@ -42,12 +42,16 @@ public static unsafe partial class TensorBlockCache
     /// <summary>Large blocks taken from glibc since the process started (a reused block does not count).</summary>
     public static long FreshBlocks { get { lock (Gate) return freshBlocks; } }
 
+    /// <summary>SAMPLECNN_BLOCK_CACHE=off leaves every allocation to libtorch (to compare, or should the cache misbehave).</summary>
+    public const string SwitchVariable = "SAMPLECNN_BLOCK_CACHE";
+
     /// <summary>
     /// libtorch allocates CPU tensors through the cache until the result is disposed (scopes nest); null where the
-    /// cache cannot be installed (not x86-64 Linux, or libtorch's layouts differ from those checked).
+    /// cache cannot be installed (not x86-64 Linux, or libtorch's layouts differ from those checked) or is switched off.
     /// </summary>
     public static IDisposable? Scope()
     {
+        if (Environment.GetEnvironmentVariable(SwitchVariable) == "off") return null;
         lock (Gate)
         {
             if (!probed)
