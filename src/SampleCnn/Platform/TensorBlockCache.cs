@@ -5,20 +5,22 @@ namespace SampleCnn.Platform;
 
 /// <summary>
 /// A CPU allocator for libtorch that keeps the large blocks training frees and hands them out again. Every training
-/// step asks for the same tensors in the same order, so from the second step on no large tensor comes from glibc:
+/// step asks for the same tensors in the same order, so after a step or two no large tensor comes from glibc:
 /// its heap (which <see cref="NativeRuntime"/> never lets shrink, or every tensor would be faulted in afresh) stops
 /// fragmenting, and the step's peak memory stays at the first step's, where glibc alone let it grow by 0.5-1.3 GB
 /// over the next steps (docs/ARCHITECTURE.md, platform fact 9; bench/RESULTS.md).
-/// A request takes the smallest idle block at least its size (a last, smaller batch reuses the full batches'
-/// blocks); only a request larger than every idle block gets fresh memory. Installed for a scope only
+/// A request takes the smallest idle block from its size to twice it (a last, smaller batch reuses the full
+/// batches' blocks); only a request no idle block fits gets fresh memory. Installed for a scope only
 /// (<see cref="Scope"/>): at its end the idle blocks go back to glibc and libtorch's own allocator returns.
 /// </summary>
 /// <remarks>
 /// libtorch's allocator is a C++ object (c10::Allocator); this builds one by hand: a vtable of function pointers in
 /// the Itanium C++ ABI's layout, its <c>allocate</c> filling a c10::DataPtr {data, deleter, context, device}
-/// through the hidden result pointer. Both layouts are libtorch 2.10's on x86-64 Linux, checked when the cache is
-/// first used (the vtable's slot for <c>is_simple_data_ptr</c> against the exported function, and a tensor's data
-/// pointer against the block handed out); elsewhere, or if a check fails, <see cref="Scope"/> installs nothing.
+/// through the hidden result pointer. Both layouts are libtorch 2.10's on x86-64 Linux (read from libc10's
+/// DefaultCPUAllocator::allocate, bench/RESULTS.md), so the cache installs only with libtorch 2.10 there; at first
+/// use it also checks the vtable's slot for <c>is_simple_data_ptr</c> against the exported function and that a
+/// tensor sits in the block handed out. Elsewhere, or if a check fails, <see cref="Scope"/> installs nothing.
+/// (A wrong DataPtr layout would crash rather than fail a check: hence the version.)
 /// </remarks>
 public static unsafe partial class TensorBlockCache
 {
@@ -34,7 +36,7 @@ public static unsafe partial class TensorBlockCache
     static long idleBytes, freshBlocks;
     static int depth;
     static Installer? installer;
-    static bool probed;
+    static bool probed, refused;
 
     /// <summary>Bytes held idle by the cache now (0 outside a scope).</summary>
     public static long IdleBytes { get { lock (Gate) return idleBytes; } }
@@ -59,13 +61,17 @@ public static unsafe partial class TensorBlockCache
                 probed = true;
                 installer = Installer.Create();
             }
-            if (installer is null) return null;
+            if (installer is null || refused) return null;
             if (depth++ == 0) installer.Install();
         }
-        if (!installer.Verified && !installer.Verify())
+        bool verified;
+        try { verified = installer.Verified || installer.Verify(); }
+        catch { verified = false; }
+        if (!verified)
         {
+            // libtorch's own allocator back for good; a scope another thread holds ends as usual.
+            lock (Gate) refused = true;
             End();
-            lock (Gate) installer = null;
             return null;
         }
         return new ScopeEnd();
@@ -87,6 +93,9 @@ public static unsafe partial class TensorBlockCache
         {
             if (--depth > 0) return;
             installer!.Uninstall();
+            // Blocks still out are freed by whoever holds them, through Give (to glibc from now on) or, for oneDNN's
+            // buffers, by the allocator current when they are freed: forget them all, so no address is misread later.
+            LiveSizes.Clear();
             foreach (var blocks in Idle.Values)
                 while (blocks.TryPop(out var block)) NativeMemory.AlignedFree((void*)block);
             Idle.Clear();
@@ -101,9 +110,12 @@ public static unsafe partial class TensorBlockCache
         if ((long)bytes < MinimumBlockBytes) return Fresh(bytes);
         lock (Gate)
         {
+            if (depth == 0) return Fresh(bytes); // a request racing the scope's end: not tracked
             int at = IdleSizes.BinarySearch(bytes);
             if (at < 0) at = ~at;
-            if (depth > 0 && at < IdleSizes.Count)
+            // At most twice the request: a small tensor that lives on (a momentum buffer made mid-run) must not pin
+            // an activation's block.
+            if (at < IdleSizes.Count && IdleSizes[at] / 2 <= bytes)
             {
                 var size = IdleSizes[at];
                 var blocks = Idle[size];
@@ -122,10 +134,13 @@ public static unsafe partial class TensorBlockCache
 
     static void* Fresh(nuint bytes)
     {
-        var block = NativeMemory.AlignedAlloc(bytes, Alignment);
-        // libtorch's own allocator throws here; a C++ exception cannot cross this callback, so the process ends in one line.
-        if (block is null) Environment.FailFast($"out of memory: a tensor of {bytes:N0} bytes");
-        return block;
+        // libtorch's own allocator throws here; no exception may leave this callback, so the process ends in one line.
+        try { return NativeMemory.AlignedAlloc(bytes, Alignment); }
+        catch (OutOfMemoryException)
+        {
+            Environment.FailFast($"out of memory: a tensor of {bytes:N0} bytes");
+            throw;
+        }
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -194,7 +209,8 @@ public static unsafe partial class TensorBlockCache
 
         public static Installer? Create()
         {
-            if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return null;
+            if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64
+                || !TorchSharp.torch.__version__.StartsWith("2.10.", StringComparison.Ordinal)) return null;
             _ = TorchSharp.torch.empty(1); // loads libtorch (and with it libc10)
             if (!NativeLibrary.TryLoad("libc10.so", typeof(TensorBlockCache).Assembly, null, out var c10)) return null;
             if (!NativeLibrary.TryGetExport(c10, "_ZN3c1015SetCPUAllocatorEPNS_9AllocatorEh", out var set)

@@ -19,7 +19,7 @@ public sealed class TensorBlockCacheTests
     static nint Address(Tensor t) => Unsafe.ByteOffset(ref Unsafe.NullRef<byte>(), ref MemoryMarshal.GetReference(t.bytes));
 
     [Fact]
-    public void AFreedBlockServesTheNextTensorOfItsSizeOrSmaller()
+    public void AFreedBlockServesTheNextTensorOfItsSizeDownToHalf()
     {
         using var cache = TensorBlockCache.Scope();
         Assert.NotNull(cache); // x86-64 Linux with libtorch 2.10: the layouts checked hold
@@ -28,13 +28,16 @@ public sealed class TensorBlockCacheTests
         Assert.True(TensorBlockCache.IdleBytes >= Floats * 4);
         long fresh = TensorBlockCache.FreshBlocks;
         using (var same = empty(Floats)) Assert.Equal(first, Address(same));
-        using (var smaller = empty(Floats / 2)) Assert.Equal(first, Address(smaller));
+        using (var half = empty(Floats / 2)) Assert.Equal(first, Address(half));
         Assert.Equal(fresh, TensorBlockCache.FreshBlocks);
-        // A larger request than every idle block takes fresh memory; a small tensor never comes from the cache.
+        // Under half the block (a tensor that may live on) or larger than it: fresh memory; a small tensor never
+        // comes from the cache.
+        using (var quarter = empty(Floats / 4)) Assert.NotEqual(first, Address(quarter));
+        Assert.Equal(fresh + 1, TensorBlockCache.FreshBlocks);
         using var larger = empty(Floats * 2);
-        Assert.Equal(fresh + 1, TensorBlockCache.FreshBlocks);
+        Assert.Equal(fresh + 2, TensorBlockCache.FreshBlocks);
         using var small = empty(1000);
-        Assert.Equal(fresh + 1, TensorBlockCache.FreshBlocks);
+        Assert.Equal(fresh + 2, TensorBlockCache.FreshBlocks);
     }
 
     [Fact]
@@ -56,8 +59,10 @@ public sealed class TensorBlockCacheTests
     }
 
     [Fact]
-    public void TrainingStepsAfterTheFirstTakeNoFreshMemoryAndTheSameNumbers()
+    public void TrainingStepsAfterTheSecondTakeNoFreshMemoryAndTheSameNumbers()
     {
+        // The first step fills the cache; the second may still take a few blocks (a request that took a block up to
+        // twice its size in the first leaves another short); from then on every large block is a reused one.
         // Module-sized activations (16 x 128 x 2,187 floats = 18 MB; input 3^8 samples) through the channels-last training path.
         float[] Losses(bool cached)
         {
@@ -69,8 +74,8 @@ public sealed class TensorBlockCacheTests
             using var x = randn(16, 1, 6561);
             using var targets = rand(16, 10).round();
             var losses = new List<float>();
-            long afterFirst = 0;
-            for (int step = 0; step < 4; step++)
+            long settled = 0;
+            for (int step = 0; step < 6; step++)
             {
                 using var steps = NewDisposeScope();
                 optimizer.zero_grad();
@@ -78,9 +83,9 @@ public sealed class TensorBlockCacheTests
                 loss.backward();
                 optimizer.step();
                 losses.Add(loss.item<float>());
-                if (step == 0) afterFirst = TensorBlockCache.FreshBlocks;
+                if (step == 1) settled = TensorBlockCache.FreshBlocks;
             }
-            if (cached) Assert.Equal(afterFirst, TensorBlockCache.FreshBlocks);
+            if (cached) Assert.Equal(settled, TensorBlockCache.FreshBlocks);
             return [.. losses];
         }
         Assert.Equal(Losses(cached: false), Losses(cached: true));
