@@ -29,6 +29,11 @@ internal sealed class EmbedCommand(IAnsiConsole console) : Command<EmbedCommand.
         [CommandOption("--per-segment")] [Description("One row per segment, with its start and end in seconds, instead of one per file.")]
         public bool PerSegment { get; init; }
 
+        [CommandOption(TagScoreSettings.EngineOption)]
+        [Description("What runs the network: torch (libtorch; every layer) or winograd (our Winograd F(6,3) code: the penultimate vector of basic m = 3 models, fp32, AVX-512).")]
+        [DefaultValue(TagScoreSettings.EngineDefault)]
+        public string Engine { get; init; } = TagScoreSettings.EngineDefault;
+
         [CommandOption("--row-group <ROWS>")] [Description("Rows per Parquet row group: the rows held in memory before they are written.")]
         [DefaultValue(EmbeddingOptions.DefaultRowGroupRows)]
         public int RowGroupRows { get; init; } = EmbeddingOptions.DefaultRowGroupRows;
@@ -38,6 +43,8 @@ internal sealed class EmbedCommand(IAnsiConsole console) : Command<EmbedCommand.
             : InputsProblem() is { } inputs ? ValidationResult.Error(inputs)
             : Problem() is { } problem ? ValidationResult.Error(problem)
             : Precision == "int8" ? ValidationResult.Error("--precision int8 is tag's (with --engine onnx): embed runs fp32 or bf16")
+            : Engine is not ("torch" or "winograd") ? ValidationResult.Error($"--engine '{Engine}': expected torch or winograd (ONNX Runtime's graph gives tag scores only)")
+            : Engine == "winograd" && Layer != Penultimate ? ValidationResult.Error("--engine winograd gives the penultimate vector only: use --engine torch for --layer N")
             : Layer != Penultimate && !int.TryParse(Layer, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? ValidationResult.Error($"--layer '{Layer}': expected penultimate or a layer's number")
             : !Enum.TryParse<EmbeddingPool>(Pool, ignoreCase: true, out _) || int.TryParse(Pool, out _) ? ValidationResult.Error($"--pool '{Pool}': expected mean, max or meanmax")
             : ValidationResult.Success();
@@ -49,9 +56,10 @@ internal sealed class EmbedCommand(IAnsiConsole console) : Command<EmbedCommand.
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var device = settings.Apply();
+        var taggerOptions = TagScoreSettings.With(settings.TaggerOptions, settings.Engine, settings.Precision);
         using var session = settings.Sharded is { } sharded
-            ? EmbeddingSession.Open(sharded, settings.Model, settings.OpenOptions, settings.Options, settings.TaggerOptions, settings.Output, device)
-            : EmbeddingSession.Open(settings.Inputs, settings.Model, settings.OpenOptions, settings.Options, settings.TaggerOptions, settings.Output, device);
+            ? EmbeddingSession.Open(sharded, settings.Model, settings.OpenOptions, settings.Options, taggerOptions, settings.Output, device)
+            : EmbeddingSession.Open(settings.Inputs, settings.Model, settings.OpenOptions, settings.Options, taggerOptions, settings.Output, device);
         using var view = new EmbeddingView(console);
         view.Opened(session);
         foreach (var file in session.Run(cancellationToken)) view.Add(file, settings.PerSegment);

@@ -15,11 +15,13 @@ namespace SampleCnn.Inference;
 /// so a layer's activations stay within a few MB of the core's caches; the short layers near the head, whose weights
 /// outweigh a segment's activations, then run on a share of the batch's segments per thread at once, so each load of
 /// the weights serves them all. A module like any other to the <c>Tagger</c>: waveforms [batch, 1, samples] in, sigmoid
-/// scores [batch, tags] out; one forward at a time (the buffers are the network's).
+/// scores [batch, tags] out, and with <see cref="Embedding"/> each segment's 512-wide penultimate vector after them (as
+/// <c>ScoresAndEmbedding</c> gives; or alone, for <c>embed</c>); one forward at a time (the buffers are the network's).
 /// </summary>
 internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
 {
-    readonly int samples, filter, padding, firstChannels, headIn, tags;
+    readonly int samples, filter, padding, firstChannels, headIn, tags, width;
+    readonly bool scores;
     readonly float[] firstWeight; // [filter][channels]: one tap's weights over the channels, contiguous
     readonly float[] firstBias;
     readonly WinogradConv[] blocks;
@@ -46,10 +48,16 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
 
     public int LayerCount => blocks.Length + 2;
 
+    /// <summary>Whether each segment's row holds its penultimate vector (the dense layer's input), after its scores if any.</summary>
+    public bool Embedding { get; }
+
     /// <param name="cnn">A waveform model of basic m = 3 modules; its BatchNorm is folded here (<see cref="TaggingCnn.FoldBatchNorm"/>).</param>
     /// <param name="threads">Threads the batch's segments are shared among.</param>
-    public WinogradNetwork(TaggingCnn cnn, int threads) : base(nameof(WinogradNetwork))
+    /// <param name="embedding">Also give each segment's penultimate vector (<see cref="Embedding"/>).</param>
+    /// <param name="scores">Give the tag scores (with <paramref name="embedding"/> only, false gives the vectors alone).</param>
+    public WinogradNetwork(TaggingCnn cnn, int threads, bool embedding = false, bool scores = true) : base(nameof(WinogradNetwork))
     {
+        if (!scores && !embedding) throw new ArgumentException("a network that gives neither scores nor embeddings", nameof(scores));
         var spec = cnn.Spec;
         if (Refusal(spec) is { } why)
             // "Engine" is TaggerOptions.Engine, the option that chose this network.
@@ -80,6 +88,9 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
         denseWeight = weights["head.dense.weight"];
         denseBias = weights["head.dense.bias"];
         tags = cnn.Tags;
+        Embedding = embedding;
+        this.scores = scores;
+        width = (scores ? tags : 0) + (embedding ? ClassifierHead.Width : 0);
         int largest = Enumerable.Range(0, perSegment).Select(i => WinogradConv.PaddedRows(lengths[i] / 3) * blocks[i].OutChannels).DefaultIfEmpty(0).Max();
         workers = Enumerable.Range(0, Math.Max(1, threads)).Select(_ => new Worker(largest, blocks.Max(m => m.TransformedFloats),
             Math.Max(blocks.Max(m => m.ProductFloats), HeadRows * ClassifierHead.Width), samples + 2 * padding,
@@ -116,7 +127,7 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
         if (waveforms.ndim != 3 || waveforms.shape[1] != 1 || waveforms.shape[2] != samples)
             throw new ArgumentException($"expected waveforms [batch, 1, {samples}], got [{string.Join(", ", waveforms.shape)}]");
         int batch = (int)waveforms.shape[0];
-        if (batch == 0) return zeros(0, tags);
+        if (batch == 0) return zeros(0, width);
         // The head's product reads up to 5 rows past a thread's last segment: room for them.
         long needed = (long)(batch + WinogradGemm.Rows) * TogetherMap;
         if (needed > Array.MaxLength)
@@ -141,7 +152,7 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     {
         if (together.Length < needed)
             (together, otherTogether) = (GC.AllocateArray<float>((int)needed, pinned: true), GC.AllocateArray<float>((int)needed, pinned: true));
-        var scores = new float[batch * tags];
+        var rows = new float[batch * width];
         using (var input = waveforms.to(ScalarType.Float32).cpu().contiguous())
         fixed (byte* bytes = input.bytes)
         {
@@ -153,9 +164,9 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
             {
                 for (int s; (s = Interlocked.Increment(ref next)) < batch;) OneByOne((float*)x, s, workers[w]);
             });
-            InParallel(count, w => Together(batch * w / count, batch * (w + 1) / count, scores, workers[w]));
+            InParallel(count, w => Together(batch * w / count, batch * (w + 1) / count, rows, workers[w]));
         }
-        return tensor(scores, [batch, tags]);
+        return tensor(rows, [batch, width]);
     }
 
     static void InParallel(int count, Action<int> work)
@@ -194,7 +205,7 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Segments [first, end) through the short modules together, then the head.</summary>
-    void Together(int first, int end, float[] scores, Worker worker)
+    void Together(int first, int end, float[] rows, Worker worker)
     {
         int map = TogetherMap;
         fixed (float* v = worker.Transformed, m = worker.Products)
@@ -210,7 +221,7 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
                 output = swap;
                 start = Lap(i + 1, start);
             }
-            Head(input + headIn, map, end - first, scores.AsSpan(first * tags, (end - first) * tags), m);
+            Head(input + headIn, map, end - first, rows.AsSpan(first * width, (end - first) * width), m);
             Lap(blocks.Length + 1, start);
         }
     }
@@ -282,26 +293,29 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     /// the 1x1 conv (folded) as one product for up to <see cref="HeadRows"/> segments, + bias + ReLU, then the dense
     /// layer and the sigmoid.
     /// </summary>
-    void Head(float* features, int stride, int segments, Span<float> scores, float* hidden)
+    void Head(float* features, int stride, int segments, Span<float> rows, float* hidden)
     {
-        const int width = ClassifierHead.Width;
+        const int hiddenWidth = ClassifierHead.Width;
         fixed (float* w = headWeight, bias = headBias, dense = denseWeight, denseBias = this.denseBias)
             for (int first = 0; first < segments; first += HeadRows)
             {
-                int count = Math.Min(HeadRows, segments - first), rows = (count + WinogradGemm.Rows - 1) / WinogradGemm.Rows * WinogradGemm.Rows;
-                WinogradGemm.Multiply(features + (long)first * stride, stride, w, hidden, width, rows, headIn, width);
+                int count = Math.Min(HeadRows, segments - first), blockRows = (count + WinogradGemm.Rows - 1) / WinogradGemm.Rows * WinogradGemm.Rows;
+                WinogradGemm.Multiply(features + (long)first * stride, stride, w, hidden, hiddenWidth, blockRows, headIn, hiddenWidth);
                 for (int s = 0; s < count; s++)
                 {
-                    float* h = hidden + (long)s * width;
-                    for (int o = 0; o < width; o += Vector512<float>.Count)
+                    float* h = hidden + (long)s * hiddenWidth;
+                    for (int o = 0; o < hiddenWidth; o += Vector512<float>.Count)
                         Vector512.Store(Vector512.Max(Vector512.Load(h + o) + Vector512.Load(bias + o), Vector512<float>.Zero), h + o);
+                    var row = rows.Slice((first + s) * width, width);
+                    if (Embedding) new ReadOnlySpan<float>(h, hiddenWidth).CopyTo(row[^hiddenWidth..]);
+                    if (!scores) continue;
                     for (int t = 0; t < tags; t++)
                     {
                         var sum = Vector512<float>.Zero;
-                        for (int i = 0; i < width; i += Vector512<float>.Count)
-                            sum = Vector512.FusedMultiplyAdd(Vector512.Load(h + i), Vector512.Load(dense + (long)t * width + i), sum);
+                        for (int i = 0; i < hiddenWidth; i += Vector512<float>.Count)
+                            sum = Vector512.FusedMultiplyAdd(Vector512.Load(h + i), Vector512.Load(dense + (long)t * hiddenWidth + i), sum);
                         double logit = Vector512.Sum(sum) + denseBias[t];
-                        scores[(first + s) * tags + t] = (float)(1 / (1 + Math.Exp(-logit)));
+                        row[t] = (float)(1 / (1 + Math.Exp(-logit)));
                     }
                 }
             }

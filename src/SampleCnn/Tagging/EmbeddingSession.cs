@@ -57,8 +57,8 @@ public sealed class EmbeddingSession : IDisposable
         try
         {
             var cnn = model.Cnn!;
-            var features = new LayerFeatures(cnn, options.Layer, options.Pool);
             cnn.FoldBatchNorm();
+            var features = new LayerFeatures(cnn, options.Layer, options.Pool, taggerOptions.Engine);
             var tagger = new Tagger(features, model.Info.SegmentSamples, model.Info.SampleRate, features.Width, device, taggerOptions);
             return new EmbeddingSession(files, model, tagger, features, options, output, shard);
         }

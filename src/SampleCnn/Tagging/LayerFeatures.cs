@@ -1,3 +1,4 @@
+using SampleCnn.Inference;
 using SampleCnn.Models;
 using SampleCnn.Platform;
 using static TorchSharp.torch;
@@ -8,24 +9,37 @@ namespace SampleCnn.Tagging;
 /// A model's features at one layer for each segment, pooled over the segment's time steps: [batch, 1, samples] to
 /// [batch, <see cref="Width"/>]. The layer is 1 (the front end) to <see cref="TaggingCnn.LayerCount"/> (module k-1 for
 /// k), as <see cref="TaggingCnn.LayerOutputs"/> counts them, or null for the vector the dense output layer reads
-/// (<see cref="TaggingCnn.Penultimate"/>: one time step, so pooling within a segment keeps it as it is).
+/// (<see cref="TaggingCnn.Penultimate"/>: one time step, so pooling within a segment keeps it as it is). The penultimate
+/// vector comes from libtorch, or from the Winograd engine (<see cref="TaggerEngine.Winograd"/>, which gives that layer only).
 /// </summary>
 internal sealed class LayerFeatures : nn.Module<Tensor, Tensor>
 {
     private readonly TaggingCnn cnn;
     private readonly int? layer;
     private readonly EmbeddingPool pool;
+    private readonly WinogradNetwork? winograd;
 
-    public LayerFeatures(TaggingCnn cnn, int? layer, EmbeddingPool pool) : base(nameof(LayerFeatures))
+    /// <param name="cnn">The model, BatchNorm folded by the caller.</param>
+    public LayerFeatures(TaggingCnn cnn, int? layer, EmbeddingPool pool, TaggerEngine engine = TaggerEngine.Torch) : base(nameof(LayerFeatures))
     {
         if (layer is { } k && (k < 1 || k > cnn.LayerCount))
             throw new OptionException(nameof(EmbeddingOptions.Layer), "layer", k, $"this model has layers 1 to {cnn.LayerCount} (1 is the first layer, k the module k-1)");
+        // "Engine" is TaggerOptions.Engine, the option that chose it.
+        if (engine == TaggerEngine.Onnx)
+            throw new OptionException("Engine", "engine", "onnx", "gives tag scores only: embed runs on torch or winograd");
+        if (engine == TaggerEngine.Winograd && layer is { } n)
+            throw new OptionException(nameof(EmbeddingOptions.Layer), "layer", n, "the Winograd engine gives the penultimate vector only: use --engine torch for a layer's output");
         this.cnn = cnn;
         this.layer = layer;
         this.pool = pool;
+        Engine = engine;
+        winograd = engine == TaggerEngine.Winograd ? new WinogradNetwork(cnn, get_num_threads(), embedding: true, scores: false) : null;
         Channels = layer is { } l ? (int)cnn.Filters(l) : ClassifierHead.Width;
         RegisterComponents();
     }
+
+    /// <summary>What computes the features: libtorch, or the Winograd engine.</summary>
+    public TaggerEngine Engine { get; }
 
     /// <summary>The layer's channels: the width of <see cref="EmbeddingPool.Mean"/> and <see cref="EmbeddingPool.Max"/>.</summary>
     public int Channels { get; }
@@ -36,7 +50,7 @@ internal sealed class LayerFeatures : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor waveform)
     {
         using var scope = NewDisposeScope();
-        var x = layer is { } k ? cnn.LayerOutputs(waveform, k)[k - 1] : cnn.Penultimate(waveform).unsqueeze(-1); // [batch, channels, time]
+        var x = layer is { } k ? cnn.LayerOutputs(waveform, k)[k - 1] : (winograd?.forward(waveform) ?? cnn.Penultimate(waveform)).unsqueeze(-1); // [batch, channels, time]
         var pooled = pool switch
         {
             EmbeddingPool.Mean => x.mean([-1]),

@@ -120,9 +120,16 @@ public sealed class WinogradNetworkTests : IDisposable
         Assert.StartsWith($"{{\"file\":\"{mp3}\"", output);
         (code, _, error) = CliRunner.Run("tag", mp3, "--model", checkpoint, "--engine", "winograd", "--precision", "bf16");
         Assert.Equal((2, "samplecnn: --engine winograd: the Winograd engine runs fp32 here: bf16 precision is libtorch's"), (code, error.Trim()));
-        var embedding = Assert.ThrowsAny<ArgumentException>(() =>
-            TaggingSession.Open([mp3], checkpoint, new ModelOpenOptions(), new TaggerOptions(Engine: TaggerEngine.Winograd, Embedding: true), null, CPU));
-        Assert.Contains("comes from libtorch's network; the Winograd engine gives the scores only", embedding.Message);
+        // tag --embedding: the clip's scores and its mean penultimate vector, as libtorch's within the engine's bound.
+        FileTags Tagged(TaggerEngine engine)
+        {
+            using var session = TaggingSession.Open([mp3], checkpoint, new ModelOpenOptions(), new TaggerOptions(Engine: engine, Embedding: true), null, CPU);
+            return session.Run().Single();
+        }
+        var (torch, winograd) = (Tagged(TaggerEngine.Torch), Tagged(TaggerEngine.Winograd));
+        Assert.Equal(512, winograd.Embedding!.Length);
+        Assert.True(torch.Embedding!.Zip(winograd.Embedding, (t, w) => Math.Abs(t - w) / Math.Max(1, Math.Abs(t))).Max() < 1e-4);
+        Assert.True(torch.SegmentScores.Zip(winograd.SegmentScores, (t, w) => Math.Abs(t - w)).Max() < 1e-4);
 
         var (se, seCheckpoint) = TaggerTests.TinyModel(Directory.CreateDirectory(Path.Combine(scratch.Folder, "se")).FullName, "se:3^4");
         se.Dispose();

@@ -10,6 +10,7 @@ using SampleCnn.Inference;
 using SampleCnn.Models;
 using SampleCnn.Tagging;
 using SampleCnn.Tests.Audio;
+using SampleCnn.Tests.Inference;
 using Spectre.Console.Testing;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -85,6 +86,27 @@ public sealed class EmbeddingSessionTests : IDisposable
                     if (perSegment) Near(Direct(model, Music, options with { PerSegment = false }), result.Vector); // per segment, then over segments: the same
                     else Assert.Empty(result.SegmentVectors);
                 }
+    }
+
+    /// <summary>`embed --engine winograd`: libtorch's penultimate vectors, per file and per segment, in every pooling (bound 1e-4, relative above 1).</summary>
+    [Avx512Fact]
+    public void TheWinogradEngineGivesLibtorchsPenultimateVectors()
+    {
+        foreach (var pool in Enum.GetValues<EmbeddingPool>())
+        {
+            var options = new EmbeddingOptions(null, pool, PerSegment: true);
+            var torch = Embed([Music, Other], options, Path.Combine(scratch.Folder, "t.jsonl"));
+            var winograd = Embed([Music, Other], options, Path.Combine(scratch.Folder, "w.jsonl"), new TaggerOptions(BatchSize: 7, Engine: TaggerEngine.Winograd));
+            for (int f = 0; f < 2; f++)
+            {
+                Assert.Equal(torch[f].Segments, winograd[f].Segments);
+                Near(torch[f].Vector, winograd[f].Vector);
+                Near(torch[f].SegmentVectors, winograd[f].SegmentVectors);
+            }
+        }
+        var layer = Assert.ThrowsAny<ArgumentException>(() => Embed([Music], new EmbeddingOptions(3), Path.Combine(scratch.Folder, "l.jsonl"),
+            new TaggerOptions(Engine: TaggerEngine.Winograd)));
+        Assert.Equal("layer 3: the Winograd engine gives the penultimate vector only: use --engine torch for a layer's output", layer.Message);
     }
 
     [Fact]
@@ -294,6 +316,7 @@ public sealed class EmbeddingSessionTests : IDisposable
     [InlineData("--layer", "6", "samplecnn: --layer 6: this model has layers 1 to 5 (1 is the first layer, k the module k-1)")]
     [InlineData("--out", "e.csv", "samplecnn: --out e.csv: must end in .parquet, .npy or .jsonl")]
     [InlineData("--row-group", "0", "samplecnn: --row-group 0: must be at least 1")]
+    [InlineData("--engine", "onnx", "samplecnn: --engine 'onnx': expected torch or winograd (ONNX Runtime's graph gives tag scores only)")]
     public void BadOptionsAreUsageErrorsNamingTheirFlag(string flag, string value, string message)
     {
         string[] args = ["embed", Music, "--model", checkpoint, "--out", Path.Combine(scratch.Folder, "e.parquet")];
@@ -301,6 +324,15 @@ public sealed class EmbeddingSessionTests : IDisposable
         Assert.Equal(SampleCnnApp.UsageError, SampleCnnApp.Run([.. args, flag, value], new TestConsole(), error));
         Assert.Equal(message, error.ToString().TrimEnd());
         Assert.Empty(Directory.GetFiles(scratch.Folder, "e.*"));
+    }
+
+    [Fact]
+    public void TheWinogradEngineTakesNoLayerNumber()
+    {
+        var error = new StringWriter();
+        Assert.Equal(SampleCnnApp.UsageError, SampleCnnApp.Run(["embed", Music, "--model", checkpoint, "--out", Path.Combine(scratch.Folder, "e.npy"),
+            "--engine", "winograd", "--layer", "3"], new TestConsole(), error));
+        Assert.Equal("samplecnn: --engine winograd gives the penultimate vector only: use --engine torch for --layer N", error.ToString().TrimEnd());
     }
 
     [Fact]
