@@ -41,6 +41,37 @@ public sealed class TensorBlockCacheTests
     }
 
     [Fact]
+    public void TensorsMadeAndFreedOnManyThreadsAllComeBack()
+    {
+        using var cache = TensorBlockCache.Scope();
+        // libtorch's intra-op threads, the finalizer and any caller may allocate and free at once: every block handed out
+        // comes back once, and each thread's tensor keeps its own values.
+        var kept = new System.Collections.Concurrent.ConcurrentBag<(int Value, Tensor Tensor)>();
+        Parallel.For(0, 64, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var t = full(Floats / (1 + i % 3), (float)i);
+            if (i % 2 == 0) kept.Add((i, t));
+            else
+            {
+                Assert.Equal((i, i), (t.min().item<float>(), t.max().item<float>()));
+                t.Dispose();
+            }
+        });
+        Parallel.ForEach(kept, k =>
+        {
+            // A block handed to two tensors would hold the later one's values.
+            Assert.Equal((k.Value, k.Value), (k.Tensor.min().item<float>(), k.Tensor.max().item<float>()));
+            k.Tensor.Dispose();
+        });
+        // All 64 are idle now: blocks of three sizes, each at least the largest number of its size out at once.
+        long idle = TensorBlockCache.IdleBytes;
+        Assert.True(idle >= Floats * 4 + Floats / 2 * 4 + Floats / 3 * 4, $"idle {idle}");
+        long fresh = TensorBlockCache.FreshBlocks;
+        Parallel.For(0, 8, _ => full(Floats, 1f).Dispose());
+        Assert.Equal(fresh, TensorBlockCache.FreshBlocks);
+    }
+
+    [Fact]
     public void OutsideItsScopeLibtorchAllocatesAsBefore()
     {
         var outlived = empty(Floats);
