@@ -12,7 +12,7 @@ using SampleCnn.Synthesis;
 namespace SampleCnn.Bench;
 
 /// <summary>
-/// Inference: the network part (batch of 32 segments; ours eager, folded fp32, folded bf16, ONNX Runtime, Winograd; PyTorch eager
+/// Inference: the network part (batch of 32 segments; ours eager, folded fp32, folded bf16, ONNX Runtime, Winograd in 512- and 256-bit registers; PyTorch eager
 /// fp32) as GFLOP/s against the measured FMA peak, and `tag` end to end from MP3 files in x real time.
 /// </summary>
 static class TagBench
@@ -28,6 +28,8 @@ static class TagBench
         string[] selfArgs = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [typeof(Options).Assembly.Location] : [];
         string[] common = ["--model", "3^9", "--input", input, "--batch", $"{Batch}", "--threads", $"{threads}", "--warmup", "2", "--iters", "8", "--mode", "forward"];
         var tuned = new Dictionary<string, string> { ["GLIBC_TUNABLES"] = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736" };
+        // The runtime told to ignore AVX-512 stands in for a CPU with AVX2 and FMA only: the Winograd engine's 256-bit code.
+        var avx2Only = new Dictionary<string, string> { ["DOTNET_EnableAVX512"] = "0" };
         var audioPerBatch = Batch * spec.InputMilliseconds / 1000;
         Contender[] network =
         [
@@ -37,6 +39,7 @@ static class TagBench
             new("ours exported (export --onnx), ONNX Runtime fp32", self, [.. selfArgs, "worker-forward", .. common, "--engine", "onnx"]),
             new("ours exported int8 (export --onnx --int8), ONNX Runtime", self, [.. selfArgs, "worker-forward", .. common, "--engine", "onnx", "--precision", "int8"]),
             new("ours, Winograd F(6,3) fp32 (C#)", self, [.. selfArgs, "worker-forward", .. common, "--engine", "winograd"]),
+            new("ours, Winograd F(6,3) fp32 (C#), 256-bit (AVX-512 off)", self, [.. selfArgs, "worker-forward", .. common, "--engine", "winograd"], avx2Only),
             new("PyTorch reference, eager fp32, tuned malloc", python, [Path.Combine(benchDir, "reference.py"), .. common], tuned),
         ];
         var (networkTable, medians) = Comparison.Measure(
@@ -67,6 +70,7 @@ static class TagBench
             new("ours, `tag` bf16 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs, "--precision", "bf16"]),
             new("ours, `tag --engine onnx` fp32 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs, "--engine", "onnx"]),
             new("ours, `tag --engine winograd` fp32 end to end", self, [.. selfArgs, "worker-tag", .. tagArgs, "--engine", "winograd"]),
+            new("ours, `tag --engine winograd` fp32 end to end, 256-bit (AVX-512 off)", self, [.. selfArgs, "worker-tag", .. tagArgs, "--engine", "winograd"], avx2Only),
             new("ours, `tag --engine onnx --precision int8` end to end", self, [.. selfArgs, "worker-tag", .. tagArgs, "--engine", "onnx", "--precision", "int8", "--calibrate", calibration]),
         ];
         var (endTable, endMedians) = Comparison.Measure(

@@ -30,7 +30,7 @@ internal sealed class EmbedCommand(IAnsiConsole console) : Command<EmbedCommand.
         public bool PerSegment { get; init; }
 
         [CommandOption(TagScoreSettings.EngineOption)]
-        [Description("What runs the network: torch (libtorch; every layer) or winograd (our Winograd F(6,3) code: the penultimate vector of basic m = 3 models, fp32, AVX-512).")]
+        [Description("What runs the network: torch (libtorch; every layer) or winograd (our Winograd F(6,3) code: the penultimate vector of basic m = 3 models, fp32, AVX-512 or AVX2 + FMA).")]
         [DefaultValue(TagScoreSettings.EngineDefault)]
         public string Engine { get; init; } = TagScoreSettings.EngineDefault;
 

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace SampleCnn.Inference;
 
 /// <summary>
@@ -36,7 +34,7 @@ internal sealed unsafe class WinogradConv
     /// <param name="weight">The folded convolution's weight [out][in][3], as libtorch holds it.</param>
     public WinogradConv(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int inChannels, int outChannels)
     {
-        if (inChannels % Vector512<float>.Count != 0 || outChannels % WinogradGemm.Columns != 0)
+        if (inChannels % 16 != 0 || outChannels % WinogradGemm.Columns != 0)
             throw new ArgumentException($"channels {inChannels} -> {outChannels}: the Winograd layer needs multiples of 16 in and 64 out");
         InChannels = inChannels;
         OutChannels = outChannels;
@@ -81,11 +79,11 @@ internal sealed unsafe class WinogradConv
     /// weights: the short layers near the head run so.
     /// </summary>
     /// <param name="transformed">At least <see cref="TransformedFloats"/> floats; <paramref name="products"/>: <see cref="ProductFloats"/>.</param>
-    public void Run(float* input, int length, int segments, long stride, float* output, float* transformed, float* products)
+    public void Run<L>(float* input, int length, int segments, long stride, float* output, float* transformed, float* products) where L : struct, ILanes<L>
     {
         int tiles = Tiles(length) * segments;
         for (int first = 0; first < tiles; first += ChunkTiles)
-            Chunk(input, length, stride, first, Math.Min(ChunkTiles, tiles - first), output, transformed, products);
+            Chunk<L>(input, length, stride, first, Math.Min(ChunkTiles, tiles - first), output, transformed, products);
         ClearPadding(output, length, segments, stride);
     }
 
@@ -93,18 +91,18 @@ internal sealed unsafe class WinogradConv
     /// <see cref="Run"/>'s work on tiles [first, first + count) of the segments (count at most <see cref="ChunkTiles"/>):
     /// transformed, multiplied, transformed back into the output. The output's zero rows are left to <see cref="ClearPadding"/>.
     /// </summary>
-    public void Chunk(float* input, int length, long stride, int first, int count, float* output, float* transformed, float* products)
+    public void Chunk<L>(float* input, int length, long stride, int first, int count, float* output, float* transformed, float* products) where L : struct, ILanes<L>
     {
         // Rows past the chunk's tiles hold an earlier chunk's (finite) values: their products are not read.
         int rows = (count + WinogradGemm.Rows - 1) / WinogradGemm.Rows * WinogradGemm.Rows;
-        TransformInputs(input, length, stride, first, count, transformed);
+        TransformInputs<L>(input, length, stride, first, count, transformed);
         fixed (float* u = weights)
         fixed (float* b = bias)
         {
             for (int p = 0; p < Points; p++)
-                WinogradGemm.Multiply(transformed + (long)p * ChunkTiles * InChannels, InChannels, u + (long)p * InChannels * OutChannels,
+                WinogradGemm.Multiply<L>(transformed + (long)p * ChunkTiles * InChannels, InChannels, u + (long)p * InChannels * OutChannels,
                     products + (long)p * ChunkTiles * OutChannels, OutChannels, rows, InChannels, OutChannels);
-            TransformOutputs(products, b, length, stride, first, count, output);
+            TransformOutputs<L>(products, b, length, stride, first, count, output);
         }
     }
 
@@ -119,8 +117,8 @@ internal sealed unsafe class WinogradConv
         }
     }
 
-    /// <summary>Bᵀ d for each tile of the chunk and each 16 input channels: a segment's tile t reads its padded rows 6t .. 6t + 7.</summary>
-    void TransformInputs(float* input, int length, long map, int first, int count, float* transformed)
+    /// <summary>Bᵀ d for each tile of the chunk and each vector of input channels: a segment's tile t reads its padded rows 6t .. 6t + 7.</summary>
+    void TransformInputs<L>(float* input, int length, long map, int first, int count, float* transformed) where L : struct, ILanes<L>
     {
         int c = InChannels, perSegment = Tiles(length);
         long plane = (long)ChunkTiles * c;
@@ -129,24 +127,24 @@ internal sealed unsafe class WinogradConv
             var (segment, tile) = Math.DivRem(first + t, perSegment);
             float* d = input + segment * map + (long)tile * Outputs * c;
             float* v = transformed + (long)t * c;
-            for (int i = 0; i < c; i += Vector512<float>.Count, d += Vector512<float>.Count, v += Vector512<float>.Count)
+            for (int i = 0; i < c; i += L.Count, d += L.Count, v += L.Count)
             {
-                var d0 = Vector512.Load(d); var d1 = Vector512.Load(d + c); var d2 = Vector512.Load(d + 2 * c); var d3 = Vector512.Load(d + 3 * c);
-                var d4 = Vector512.Load(d + 4 * c); var d5 = Vector512.Load(d + 5 * c); var d6 = Vector512.Load(d + 6 * c); var d7 = Vector512.Load(d + 7 * c);
-                Vector512.Store(d6 - d0 + Vector512.Create(5.25f) * (d2 - d4), v);
-                var even = d2 + d6 - Vector512.Create(4.25f) * d4;
-                var odd = d1 + d5 - Vector512.Create(4.25f) * d3;
-                Vector512.Store(even + odd, v + plane);
-                Vector512.Store(even - odd, v + 2 * plane);
-                even = Vector512.Create(4f) * d2 - Vector512.Create(5f) * d4 + d6;
-                odd = Vector512.Create(2f) * d1 - Vector512.Create(2.5f) * d3 + Vector512.Create(0.5f) * d5;
-                Vector512.Store(even + odd, v + 3 * plane);
-                Vector512.Store(even - odd, v + 4 * plane);
-                even = Vector512.Create(0.25f) * d2 - Vector512.Create(1.25f) * d4 + d6;
-                odd = Vector512.Create(0.5f) * d1 - Vector512.Create(2.5f) * d3 + Vector512.Create(2f) * d5;
-                Vector512.Store(even + odd, v + 5 * plane);
-                Vector512.Store(even - odd, v + 6 * plane);
-                Vector512.Store(d7 - d1 + Vector512.Create(5.25f) * (d3 - d5), v + 7 * plane);
+                var d0 = L.Load(d); var d1 = L.Load(d + c); var d2 = L.Load(d + 2 * c); var d3 = L.Load(d + 3 * c);
+                var d4 = L.Load(d + 4 * c); var d5 = L.Load(d + 5 * c); var d6 = L.Load(d + 6 * c); var d7 = L.Load(d + 7 * c);
+                (d6 - d0 + L.Create(5.25f) * (d2 - d4)).Store(v);
+                var even = d2 + d6 - L.Create(4.25f) * d4;
+                var odd = d1 + d5 - L.Create(4.25f) * d3;
+                (even + odd).Store(v + plane);
+                (even - odd).Store(v + 2 * plane);
+                even = L.Create(4f) * d2 - L.Create(5f) * d4 + d6;
+                odd = L.Create(2f) * d1 - L.Create(2.5f) * d3 + L.Create(0.5f) * d5;
+                (even + odd).Store(v + 3 * plane);
+                (even - odd).Store(v + 4 * plane);
+                even = L.Create(0.25f) * d2 - L.Create(1.25f) * d4 + d6;
+                odd = L.Create(0.5f) * d1 - L.Create(2.5f) * d3 + L.Create(2f) * d5;
+                (even + odd).Store(v + 5 * plane);
+                (even - odd).Store(v + 6 * plane);
+                (d7 - d1 + L.Create(5.25f) * (d3 - d5)).Store(v + 7 * plane);
             }
         }
     }
@@ -155,7 +153,7 @@ internal sealed unsafe class WinogradConv
     /// Aᵀ m for each tile, then the two pooling windows' maxima, the bias (after the max: the same for every position)
     /// and the ReLU (it commutes with the max), written to padded rows 1 + 2t and 2 + 2t of the output.
     /// </summary>
-    void TransformOutputs(float* products, float* bias, int length, long map, int first, int count, float* output)
+    void TransformOutputs<L>(float* products, float* bias, int length, long map, int first, int count, float* output) where L : struct, ILanes<L>
     {
         int c = OutChannels, perSegment = Tiles(length), pooled = length / 3;
         long plane = (long)ChunkTiles * c;
@@ -166,21 +164,21 @@ internal sealed unsafe class WinogradConv
             bool second = window + 1 < pooled;
             float* m = products + (long)t * c;
             float* y = output + segment * map + (long)(window + 1) * c;
-            for (int i = 0; i < c; i += Vector512<float>.Count, m += Vector512<float>.Count, y += Vector512<float>.Count)
+            for (int i = 0; i < c; i += L.Count, m += L.Count, y += L.Count)
             {
-                var m0 = Vector512.Load(m); var m1 = Vector512.Load(m + plane); var m2 = Vector512.Load(m + 2 * plane); var m3 = Vector512.Load(m + 3 * plane);
-                var m4 = Vector512.Load(m + 4 * plane); var m5 = Vector512.Load(m + 5 * plane); var m6 = Vector512.Load(m + 6 * plane); var m7 = Vector512.Load(m + 7 * plane);
-                Vector512<float> s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4, s56 = m5 + m6, d56 = m5 - m6;
+                var m0 = L.Load(m); var m1 = L.Load(m + plane); var m2 = L.Load(m + 2 * plane); var m3 = L.Load(m + 3 * plane);
+                var m4 = L.Load(m + 4 * plane); var m5 = L.Load(m + 5 * plane); var m6 = L.Load(m + 6 * plane); var m7 = L.Load(m + 7 * plane);
+                L s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4, s56 = m5 + m6, d56 = m5 - m6;
                 var y0 = m0 + s12 + s34 + s56;
-                var y1 = d12 + Vector512.Create(0.5f) * d34 + Vector512.Create(2f) * d56;
-                var y2 = s12 + Vector512.Create(0.25f) * s34 + Vector512.Create(4f) * s56;
-                var b = Vector512.Load(bias + i);
-                Vector512.Store(Vector512.Max(Vector512.Max(Vector512.Max(y0, y1), y2) + b, Vector512<float>.Zero), y);
+                var y1 = d12 + L.Create(0.5f) * d34 + L.Create(2f) * d56;
+                var y2 = s12 + L.Create(0.25f) * s34 + L.Create(4f) * s56;
+                var b = L.Load(bias + i);
+                L.Max(L.Max(L.Max(y0, y1), y2) + b, L.Zero).Store(y);
                 if (!second) continue;
-                var y3 = d12 + Vector512.Create(0.125f) * d34 + Vector512.Create(8f) * d56;
-                var y4 = s12 + Vector512.Create(0.0625f) * s34 + Vector512.Create(16f) * s56;
-                var y5 = d12 + Vector512.Create(0.03125f) * d34 + Vector512.Create(32f) * d56 + m7;
-                Vector512.Store(Vector512.Max(Vector512.Max(Vector512.Max(y3, y4), y5) + b, Vector512<float>.Zero), y + c);
+                var y3 = d12 + L.Create(0.125f) * d34 + L.Create(8f) * d56;
+                var y4 = s12 + L.Create(0.0625f) * s34 + L.Create(16f) * s56;
+                var y5 = d12 + L.Create(0.03125f) * d34 + L.Create(32f) * d56 + m7;
+                L.Max(L.Max(L.Max(y3, y4), y5) + b, L.Zero).Store(y + c);
             }
         }
     }

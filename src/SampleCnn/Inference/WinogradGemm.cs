@@ -16,12 +16,19 @@ internal static unsafe class WinogradGemm
     public const int Rows = 6, Columns = 64;
 
     /// <summary>C = A B. Panels of B outside, rows inside, so one panel (k x 64) serves every row block from L1/L2.</summary>
-    public static void Multiply(float* a, int lda, float* packed, float* c, int ldc, int rows, int k, int n)
+    /// <typeparam name="L">The register width: its block (the test is a constant to the JIT, so each width's copy keeps one branch).</typeparam>
+    public static void Multiply<L>(float* a, int lda, float* packed, float* c, int ldc, int rows, int k, int n) where L : struct, ILanes<L>
     {
         for (int j = 0; j < n; j += Columns, packed += (long)k * Columns)
             for (int i = 0; i < rows; i += Rows)
-                Block(a + (long)i * lda, lda, packed, Columns, c + (long)i * ldc + j, ldc, k);
+                if (typeof(L) == typeof(Lanes512)) Block(a + (long)i * lda, lda, packed, Columns, c + (long)i * ldc + j, ldc, k);
+                else
+                    for (int q = 0; q < Columns; q += NarrowColumns)
+                        NarrowBlock(a + (long)i * lda, lda, packed + q, Columns, c + (long)i * ldc + j + q, ldc, k);
     }
+
+    /// <summary>Columns of the 256-bit block.</summary>
+    const int NarrowColumns = 16;
 
     /// <summary>Where B[row, column] of a k x n matrix goes in its packed form: panel by panel of 64 columns.</summary>
     public static long Packed(int row, int column, int k) => ((long)(column / Columns) * k + row) * Columns + column % Columns;
@@ -67,5 +74,37 @@ internal static unsafe class WinogradGemm
         c30.Store(c); c31.Store(c + 16); c32.Store(c + 32); c33.Store(c + 48); c += ldc;
         c40.Store(c); c41.Store(c + 16); c42.Store(c + 32); c43.Store(c + 48); c += ldc;
         c50.Store(c); c51.Store(c + 16); c52.Store(c + 32); c53.Store(c + 48);
+    }
+
+    /// <summary>The 6 x 16 block in 256-bit registers (AVX2 + FMA), as <see cref="Block"/> is the 6 x 64 one in 512-bit registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void NarrowBlock(float* a, int lda, float* b, int ldb, float* c, int ldc, int k)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0; p < k; p++, b += ldb)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var x = Vector256.Create(a[p]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a1[p]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a2[p]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a3[p]);
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a4[p]);
+            c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a5[p]);
+            c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+        }
+        c00.Store(c); c01.Store(c + 8); c += ldc;
+        c10.Store(c); c11.Store(c + 8); c += ldc;
+        c20.Store(c); c21.Store(c + 8); c += ldc;
+        c30.Store(c); c31.Store(c + 8); c += ldc;
+        c40.Store(c); c41.Store(c + 8); c += ldc;
+        c50.Store(c); c51.Store(c + 8);
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using SampleCnn.Models;
 using SampleCnn.Platform;
@@ -21,7 +20,7 @@ namespace SampleCnn.Inference;
 internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
 {
     readonly int samples, filter, padding, firstChannels, headIn, tags, width;
-    readonly bool scores;
+    readonly bool scores, wide;
     readonly float[] firstWeight; // [filter][channels]: one tap's weights over the channels, contiguous
     readonly float[] firstBias;
     readonly WinogradConv[] blocks;
@@ -55,16 +54,19 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     /// <param name="threads">Threads the batch's segments are shared among.</param>
     /// <param name="embedding">Also give each segment's penultimate vector (<see cref="Embedding"/>).</param>
     /// <param name="scores">Give the tag scores (with <paramref name="embedding"/> only, false gives the vectors alone).</param>
-    public WinogradNetwork(TaggingCnn cnn, int threads, bool embedding = false, bool scores = true) : base(nameof(WinogradNetwork))
+    /// <param name="narrow">Run the 256-bit code even on a CPU with AVX-512 (tests compare the two widths in one process).</param>
+    public WinogradNetwork(TaggingCnn cnn, int threads, bool embedding = false, bool scores = true, bool narrow = false) : base(nameof(WinogradNetwork))
     {
         if (!scores && !embedding) throw new ArgumentException("a network that gives neither scores nor embeddings", nameof(scores));
         var spec = cnn.Spec;
         if (Refusal(spec) is { } why)
             // "Engine" is TaggerOptions.Engine, the option that chose this network.
             throw new OptionException("Engine", "engine", "winograd", $"runs the basic m = 3 SampleCnn (3^n, frame:F, +pad1, +last3); {spec} has {why}: use the torch or onnx engine");
-        if (!Avx512F.IsSupported)
-            // Its kernels are written for 512-bit registers; without AVX-512 the runtime emulates them, many times slower.
-            throw new OptionException("Engine", "engine", "winograd", "needs a CPU with AVX-512 and this one has none: use the torch or onnx engine");
+        // The code runs in 512-bit registers on AVX-512, else in 256-bit ones; without AVX2 and FMA the runtime would
+        // emulate the vectors and the fused multiply-adds, many times slower than libtorch.
+        wide = Avx512F.IsSupported && !narrow;
+        if (!wide && !(Avx2.IsSupported && Fma.IsSupported))
+            throw new OptionException("Engine", "engine", "winograd", "needs a CPU with AVX2 and FMA (or AVX-512) and this one has neither: use the torch or onnx engine");
         cnn.FoldBatchNorm(); // the engine runs the folded network; folding twice changes nothing
         var weights = cnn.state_dict().Where(p => p.Value.dtype == ScalarType.Float32)
             .ToDictionary(p => p.Key, p => p.Value.detach().cpu().contiguous().data<float>().ToArray());
@@ -162,9 +164,15 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
             // beside the network in `tag`) does not hold the others back; the short ones, a small share, take fixed shares.
             InParallel(count, w =>
             {
-                for (int s; (s = Interlocked.Increment(ref next)) < batch;) OneByOne((float*)x, s, workers[w]);
+                for (int s; (s = Interlocked.Increment(ref next)) < batch;)
+                    if (wide) OneByOne<Lanes512>((float*)x, s, workers[w]);
+                    else OneByOne<Lanes256>((float*)x, s, workers[w]);
             });
-            InParallel(count, w => Together(batch * w / count, batch * (w + 1) / count, rows, workers[w]));
+            InParallel(count, w =>
+            {
+                if (wide) Together<Lanes512>(batch * w / count, batch * (w + 1) / count, rows, workers[w]);
+                else Together<Lanes256>(batch * w / count, batch * (w + 1) / count, rows, workers[w]);
+            });
         }
         return tensor(rows, [batch, width]);
     }
@@ -176,7 +184,7 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Segment <paramref name="s"/> through layer 1 and the long modules, into its place among the maps run together.</summary>
-    void OneByOne(float* x, int s, Worker worker)
+    void OneByOne<L>(float* x, int s, Worker worker) where L : struct, ILanes<L>
     {
         fixed (float* a = worker.A, b = worker.B, v = worker.Transformed, m = worker.Products, padded = worker.Samples, strip = worker.Strip)
         fixed (float* togetherStart = together)
@@ -186,16 +194,16 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
             PadSamples(x + (long)s * samples, padded);
             if (perSegment == 0)
             {
-                FirstLayer(padded, 0, WinogradConv.PaddedRows(lengths[0]), last);
+                FirstLayer<L>(padded, 0, WinogradConv.PaddedRows(lengths[0]), last);
                 Lap(0, start);
                 return;
             }
-            FirstLayerAndModule(padded, perSegment == 1 ? last : a, strip, v, m);
+            FirstLayerAndModule<L>(padded, perSegment == 1 ? last : a, strip, v, m);
             start = Lap(1, start);
             float* from = a, to = b;
             for (int i = 1; i < perSegment; i++)
             {
-                blocks[i].Run(from, lengths[i], 1, 0, i == perSegment - 1 ? last : to, v, m);
+                blocks[i].Run<L>(from, lengths[i], 1, 0, i == perSegment - 1 ? last : to, v, m);
                 var swap = from;
                 from = to;
                 to = swap;
@@ -205,7 +213,7 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Segments [first, end) through the short modules together, then the head.</summary>
-    void Together(int first, int end, float[] rows, Worker worker)
+    void Together<L>(int first, int end, float[] rows, Worker worker) where L : struct, ILanes<L>
     {
         int map = TogetherMap;
         fixed (float* v = worker.Transformed, m = worker.Products)
@@ -215,13 +223,13 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
             long start = Stopwatch.GetTimestamp();
             for (int i = perSegment; i < blocks.Length; i++)
             {
-                blocks[i].Run(input, lengths[i], end - first, map, output, v, m);
+                blocks[i].Run<L>(input, lengths[i], end - first, map, output, v, m);
                 var swap = input;
                 input = output;
                 output = swap;
                 start = Lap(i + 1, start);
             }
-            Head(input + headIn, map, end - first, rows.AsSpan(first * width, (end - first) * width), m);
+            Head<L>(input + headIn, map, end - first, rows.AsSpan(first * width, (end - first) * width), m);
             Lap(blocks.Length + 1, start);
         }
     }
@@ -246,16 +254,16 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     /// Layer 1 and module 1 together, chunk by chunk: the layer 1 rows that a chunk of module 1's tiles reads are computed
     /// into <paramref name="strip"/> (in L2) just before, so layer 1's map (10 MB a segment for 3^9) never goes through memory.
     /// </summary>
-    void FirstLayerAndModule(float* padded, float* output, float* strip, float* v, float* m)
+    void FirstLayerAndModule<L>(float* padded, float* output, float* strip, float* v, float* m) where L : struct, ILanes<L>
     {
         var module = blocks[0];
         int length = lengths[0], tiles = WinogradConv.Tiles(length);
         for (int first = 0; first < tiles; first += module.ChunkTiles)
         {
             int count = Math.Min(module.ChunkTiles, tiles - first), row = first * WinogradConv.Outputs;
-            FirstLayer(padded, row, count * WinogradConv.Outputs + 2, strip);
+            FirstLayer<L>(padded, row, count * WinogradConv.Outputs + 2, strip);
             // The chunk reads its tiles' rows at their places in the whole map: give it the map's start, which the strip stands for.
-            module.Chunk(strip - (long)row * firstChannels, length, 0, first, count, output, v, m);
+            module.Chunk<L>(strip - (long)row * firstChannels, length, 0, first, count, output, v, m);
         }
         module.ClearPadding(output, length, 1, 0);
     }
@@ -265,7 +273,7 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     /// outputs), direct: Conv1d(1 -> channels, kernel = stride = filter, the spec's padding) + bias + ReLU. A small share
     /// of the work (3 multiplications per output for 3^9).
     /// </summary>
-    void FirstLayer(float* padded, int first, int count, float* rows)
+    void FirstLayer<L>(float* padded, int first, int count, float* rows) where L : struct, ILanes<L>
     {
         int c = firstChannels, length = lengths[0];
         fixed (float* w = firstWeight, bias = firstBias)
@@ -279,11 +287,11 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
                     continue;
                 }
                 float* from = padded + (long)t * filter;
-                for (int i = 0; i < c; i += Vector512<float>.Count)
+                for (int i = 0; i < c; i += L.Count)
                 {
-                    var sum = Vector512.Load(bias + i);
-                    for (int k = 0; k < filter; k++) sum = Vector512.FusedMultiplyAdd(Vector512.Create(from[k]), Vector512.Load(w + (long)k * c + i), sum);
-                    Vector512.Store(Vector512.Max(sum, Vector512<float>.Zero), y + i);
+                    var sum = L.Load(bias + i);
+                    for (int k = 0; k < filter; k++) sum = L.FusedMultiplyAdd(L.Create(from[k]), L.Load(w + (long)k * c + i), sum);
+                    L.Max(sum, L.Zero).Store(y + i);
                 }
             }
     }
@@ -293,28 +301,28 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
     /// the 1x1 conv (folded) as one product for up to <see cref="HeadRows"/> segments, + bias + ReLU, then the dense
     /// layer and the sigmoid.
     /// </summary>
-    void Head(float* features, int stride, int segments, Span<float> rows, float* hidden)
+    void Head<L>(float* features, int stride, int segments, Span<float> rows, float* hidden) where L : struct, ILanes<L>
     {
         const int hiddenWidth = ClassifierHead.Width;
         fixed (float* w = headWeight, bias = headBias, dense = denseWeight, denseBias = this.denseBias)
             for (int first = 0; first < segments; first += HeadRows)
             {
                 int count = Math.Min(HeadRows, segments - first), blockRows = (count + WinogradGemm.Rows - 1) / WinogradGemm.Rows * WinogradGemm.Rows;
-                WinogradGemm.Multiply(features + (long)first * stride, stride, w, hidden, hiddenWidth, blockRows, headIn, hiddenWidth);
+                WinogradGemm.Multiply<L>(features + (long)first * stride, stride, w, hidden, hiddenWidth, blockRows, headIn, hiddenWidth);
                 for (int s = 0; s < count; s++)
                 {
                     float* h = hidden + (long)s * hiddenWidth;
-                    for (int o = 0; o < hiddenWidth; o += Vector512<float>.Count)
-                        Vector512.Store(Vector512.Max(Vector512.Load(h + o) + Vector512.Load(bias + o), Vector512<float>.Zero), h + o);
+                    for (int o = 0; o < hiddenWidth; o += L.Count)
+                        L.Max(L.Load(h + o) + L.Load(bias + o), L.Zero).Store(h + o);
                     var row = rows.Slice((first + s) * width, width);
                     if (Embedding) new ReadOnlySpan<float>(h, hiddenWidth).CopyTo(row[^hiddenWidth..]);
                     if (!scores) continue;
                     for (int t = 0; t < tags; t++)
                     {
-                        var sum = Vector512<float>.Zero;
-                        for (int i = 0; i < hiddenWidth; i += Vector512<float>.Count)
-                            sum = Vector512.FusedMultiplyAdd(Vector512.Load(h + i), Vector512.Load(dense + (long)t * hiddenWidth + i), sum);
-                        double logit = Vector512.Sum(sum) + denseBias[t];
+                        var sum = L.Zero;
+                        for (int i = 0; i < hiddenWidth; i += L.Count)
+                            sum = L.FusedMultiplyAdd(L.Load(h + i), L.Load(dense + (long)t * hiddenWidth + i), sum);
+                        double logit = sum.Sum() + denseBias[t];
                         row[t] = (float)(1 / (1 + Math.Exp(-logit)));
                     }
                 }

@@ -14,15 +14,22 @@ static class ChildProcess
     /// <summary>As <see cref="Run"/>, with these environment variables set for the child (e.g. runtime switches read at start-up).</summary>
     public static (int Code, string Error) RunWith((string Name, string Value)[] environment, params string[] args)
     {
-        using var process = Start(args, environment, out var error);
+        var (code, _, error) = Capture(environment, args);
+        return (code, error);
+    }
+
+    /// <summary>As <see cref="RunWith"/>, also returning what it wrote on stdout.</summary>
+    public static (int Code, string Output, string Error) Capture((string Name, string Value)[] environment, params string[] args)
+    {
+        using var process = Start(args, environment, out var output, out var error);
         process.WaitForExit();
-        return (process.ExitCode, error.ToString());
+        lock (output) return (process.ExitCode, output.ToString(), error.ToString());
     }
 
     /// <summary>Kills the process (SIGKILL) as soon as <paramref name="reached"/> holds; false if it ended first.</summary>
     public static bool KillWhen(Func<bool> reached, params string[] args)
     {
-        using var process = Start(args, [], out _);
+        using var process = Start(args, [], out _, out _);
         while (!process.HasExited)
         {
             if (reached())
@@ -36,18 +43,18 @@ static class ChildProcess
         return false;
     }
 
-    static Process Start(string[] args, (string Name, string Value)[] environment, out StringBuilder error)
+    static Process Start(string[] args, (string Name, string Value)[] environment, out StringBuilder output, out StringBuilder error)
     {
         var info = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (name, value) in environment) info.Environment[name] = value;
         var process = Process.Start(info)!;
-        var errors = new StringBuilder();
-        process.OutputDataReceived += (_, _) => { };
+        var (outputs, errors) = (new StringBuilder(), new StringBuilder());
+        process.OutputDataReceived += (_, e) => { lock (outputs) outputs.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (errors) errors.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        error = errors;
+        (output, error) = (outputs, errors);
         return process;
     }
 }

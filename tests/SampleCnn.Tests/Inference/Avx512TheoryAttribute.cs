@@ -2,11 +2,11 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SampleCnn.Tests.Inference;
 
-/// <summary>A theory of the Winograd engine, which runs on AVX-512 only; skipped, saying why, on other CPUs.</summary>
+/// <summary>A theory of the Winograd engine, whose 512-bit code runs on AVX-512 only; skipped, saying why, on other CPUs.</summary>
 public sealed class Avx512TheoryAttribute : TheoryAttribute
 {
     public Avx512TheoryAttribute()
     {
-        if (!Avx512F.IsSupported) Skip = "the Winograd engine needs AVX-512, which this CPU lacks (its refusal is tested apart)";
+        if (!Avx512F.IsSupported) Skip = "it runs the Winograd engine's 512-bit code (beside its 256-bit code), which needs AVX-512, and this CPU lacks it";
     }
 }
