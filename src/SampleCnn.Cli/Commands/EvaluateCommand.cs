@@ -4,6 +4,7 @@ using SampleCnn.Data.Sources;
 using SampleCnn.Evaluation;
 using SampleCnn.Platform;
 using SampleCnn.Runs;
+using SampleCnn.Tagging;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -45,6 +46,11 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCo
         [CommandOption("--seed <N>")] [DefaultValue(Seeds.Default)]
         public int Seed { get; init; } = Seeds.Default;
 
+        [CommandOption(TagScoreSettings.EngineOption)]
+        [Description("What runs the network: torch (libtorch) or winograd (our Winograd F(6,3) code: basic m = 3 models, fp32, CPU with AVX-512 or AVX2 + FMA).")]
+        [DefaultValue(TagScoreSettings.EngineDefault)]
+        public string Engine { get; init; } = TagScoreSettings.EngineDefault;
+
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Run) == string.IsNullOrWhiteSpace(Model) ? ValidationResult.Error("give --run DIR, or --model FILE with --store DIR")
             : !string.IsNullOrWhiteSpace(Model) && Store is null ? ValidationResult.Error("--model FILE needs --store DIR (a model file records no store)")
@@ -52,6 +58,7 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCo
             : !Enum.GetNames<EvaluationProtocol>().Contains(Protocol, StringComparer.OrdinalIgnoreCase) ? ValidationResult.Error($"--protocol '{Protocol}': expected paper or won2020")
             : Aggregate is not ("mean" or "max") ? ValidationResult.Error($"--aggregate '{Aggregate}': expected mean or max")
             : Bootstrap < 0 ? ValidationResult.Error("--bootstrap must be 0 or more")
+            : Engine is not ("torch" or "winograd") ? ValidationResult.Error($"--engine '{Engine}': expected torch or winograd (ONNX Runtime's graph gives tag scores only, not the loss)")
             : ValidationResult.Success();
     }
 
@@ -60,7 +67,7 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCo
         var device = settings.Apply();
         var options = new RunEvaluationOptions(settings.Checkpoint, Splits.Parse(settings.Split)!.Value, settings.Store,
             Enum.Parse<ClipAggregation>(settings.Aggregate, ignoreCase: true), settings.Segments, settings.Hop, settings.Bootstrap, settings.Seed,
-            Enum.Parse<EvaluationProtocol>(settings.Protocol, ignoreCase: true));
+            Enum.Parse<EvaluationProtocol>(settings.Protocol, ignoreCase: true), TagScoreSettings.With(new TaggerOptions(), settings.Engine, "fp32").Engine);
         var (report, files) = string.IsNullOrWhiteSpace(settings.Model)
             ? RunEvaluation.Evaluate(new RunFolder(settings.Run), options, device, cancellationToken)
             : RunEvaluation.EvaluateModel(settings.Model, settings.OpenOptions, options, settings.Out, device, cancellationToken);

@@ -3,8 +3,11 @@ using SampleCnn.Data.Sources;
 using SampleCnn.Data.Store;
 using SampleCnn.Models;
 using SampleCnn.Platform;
+using SampleCnn.Inference;
 using SampleCnn.Runs;
+using SampleCnn.Tagging;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace SampleCnn.Evaluation;
 
@@ -24,11 +27,17 @@ public static class Evaluator
     /// <param name="source">Where the model came from (a checkpoint path), for the report.</param>
     /// <param name="protocol">Which segments are scored; Won et al.'s sets them itself, so it takes no segment count, hop or max aggregation.</param>
     /// <param name="segmentsPerClip">Segments per clip; null (the default): every whole segment, as the authors' code.</param>
+    /// <param name="engine">What runs the network: libtorch, or the Winograd engine (its logits within ~1e-6 of libtorch's folded network's).</param>
     public static EvaluationReport Evaluate(TaggingCnn model, IReadOnlyList<string> modelTags, string source, int epoch,
         SegmentStore store, Split split, torch.Device device, EvaluationProtocol protocol = DefaultProtocol,
         ClipAggregation aggregation = DefaultAggregation, int? segmentsPerClip = null, int? hop = null,
-        int resamples = Bootstrap.DefaultResamples, int seed = Seeds.Default, CancellationToken cancel = default)
+        int resamples = Bootstrap.DefaultResamples, int seed = Seeds.Default, TaggerEngine engine = TaggerEngine.Torch, CancellationToken cancel = default)
     {
+        // "Engine" is RunEvaluationOptions.Engine, the option that chose it.
+        if (engine == TaggerEngine.Onnx) throw new OptionException("Engine", "engine", "onnx", "runs tag scores only; evaluation runs on torch or winograd");
+        if (engine == TaggerEngine.Winograd && device.type != DeviceType.CPU)
+            throw new OptionException("Engine", "engine", "winograd", $"runs on the CPU, not {device.type}: use the torch engine there");
+        using var winograd = engine == TaggerEngine.Winograd ? new WinogradNetwork(model, torch.get_num_threads()) { Logits = true } : null;
         var alignment = TagAlignment.Between(store.Vocabulary, modelTags, store.Folder);
         store.RequireSampleRate(model.Spec);
         var length = (int)model.Spec.InputSamples;
@@ -36,13 +45,15 @@ public static class Evaluator
         var loader = new BatchLoader(store, split, plan);
         if (loader.ClipCount == 0) throw new InvalidDataException($"{store.Folder}: the {split.Name()} split has no clips");
         var outputOf = alignment.IsIdentity ? null : alignment.OutputOf;
-        var predictions = ClipPredictions.Compute(model, loader, device, aggregation, outputOf, cancel);
+        ClipPredictions Predictions(BatchLoader clips) => winograd is null ? ClipPredictions.Compute(model, clips, device, aggregation, outputOf, cancel)
+            : ClipPredictions.Compute(clips.ClipByClip(), clip => winograd.forward(clip.ToTensor(device)), model.Tags, device, aggregation, outputOf, cancel);
+        var predictions = Predictions(loader);
         var clip = predictions.ClipMetrics(store.Vocabulary);
         var segment = predictions.SegmentMetrics(store.Vocabulary);
         var (low, high) = Bootstrap.MacroRocAucInterval(store.Vocabulary.Tags, predictions.ClipScores, predictions.ClipTargets, resamples, seed);
         // Thresholds are tuned on the validation clips scored the same way (an empty split leaves every tag untuned).
         var tuning = split == Split.Valid ? predictions
-            : ClipPredictions.Compute(model, new BatchLoader(store, Split.Valid, plan), device, aggregation, outputOf, cancel);
+            : Predictions(new BatchLoader(store, Split.Valid, plan));
         var thresholds = F1Thresholds.Tune(store.Vocabulary.Tags, tuning.ClipScores, tuning.ClipTargets);
         var (decided, macroF1, microF1) = F1Thresholds.Decide(clip.Tags, predictions.ClipScores, predictions.ClipTargets, thresholds);
         var storeFolder = Path.GetFullPath(store.Folder);

@@ -45,7 +45,7 @@ public static class RunEvaluation
             : (options.SegmentsPerClip, options.Hop);
         // A state_dict records no epoch: 0.
         var report = Evaluator.Evaluate(opened.Cnn!, opened.Tags, Path.GetFullPath(opened.Info.Path), opened.Info.Epoch ?? 0, store, options.Split, device,
-            options.Protocol, options.Aggregation, segments, hop, options.BootstrapResamples, options.Seed, cancel);
+            options.Protocol, options.Aggregation, segments, hop, options.BootstrapResamples, options.Seed, options.Engine, cancel);
         var files = filesFor(report.Split);
         report.Write(files);
         return new RunEvaluationResult(report, files);

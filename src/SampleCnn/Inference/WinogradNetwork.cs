@@ -47,6 +47,9 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
 
     public int LayerCount => blocks.Length + 2;
 
+    /// <summary>The dense layer's logits in place of their sigmoids (evaluate's loss is computed from logits, as libtorch's).</summary>
+    public bool Logits { get; init; }
+
     /// <summary>Whether each segment's row holds its penultimate vector (the dense layer's input), after its scores if any.</summary>
     public bool Embedding { get; }
 
@@ -323,7 +326,7 @@ internal sealed unsafe class WinogradNetwork : nn.Module<Tensor, Tensor>
                         for (int i = 0; i < hiddenWidth; i += L.Count)
                             sum = L.FusedMultiplyAdd(L.Load(h + i), L.Load(dense + (long)t * hiddenWidth + i), sum);
                         double logit = sum.Sum() + denseBias[t];
-                        row[t] = (float)(1 / (1 + Math.Exp(-logit)));
+                        row[t] = Logits ? (float)logit : (float)(1 / (1 + Math.Exp(-logit)));
                     }
                 }
             }

@@ -12,6 +12,7 @@ using SampleCnn.Audio.Signal;
 using SampleCnn.Data.Sources;
 using SampleCnn.Evaluation;
 using SampleCnn.Inference;
+using SampleCnn.Tests.Inference;
 
 namespace SampleCnn.Tests.Cli;
 
@@ -180,6 +181,21 @@ public sealed class EvaluateCommandTests : IDisposable
         var first = File.ReadAllText(Path.Combine(run, "evaluation-test-best.json"));
         Run("evaluate", "--run", run, "--bootstrap", "100", "--seed", "4");
         Assert.Equal(first, File.ReadAllText(Path.Combine(run, "evaluation-test-best.json")));
+    }
+
+    [Avx512Fact]
+    public void TheWinogradEngineGivesTheSameReport()
+    {
+        Run("evaluate", "--run", run, "--bootstrap", "50");
+        var torch = Report();
+        var (code, _, error) = Run("evaluate", "--run", run, "--bootstrap", "50", "--engine", "winograd");
+        Assert.True(code == 0, error);
+        var winograd = Report();
+        foreach (var figure in new[] { "macro_roc_auc", "macro_pr_auc", "segment_macro_roc_auc", "loss" })
+            Assert.Equal(torch.GetProperty(figure).GetDouble(), winograd.GetProperty(figure).GetDouble(), 5);
+        (code, _, error) = Run("evaluate", "--run", run, "--engine", "onnx");
+        Assert.Equal((SampleCnnApp.UsageError, "samplecnn: --engine 'onnx': expected torch or winograd (ONNX Runtime's graph gives tag scores only, not the loss)"),
+            (code, error.Trim()));
     }
 
     [Fact]

@@ -4,7 +4,9 @@ using SampleCnn.Data.Store;
 using SampleCnn.Evaluation;
 using SampleCnn.Models;
 using SampleCnn.Platform;
+using SampleCnn.Tagging;
 using SampleCnn.Tests.Audio;
+using SampleCnn.Tests.Inference;
 using SampleCnn.Tests.Training;
 using static TorchSharp.torch;
 
@@ -39,6 +41,32 @@ public sealed class ProtocolTests : IDisposable
         Assert.Equal(0, plan.SegmentsIn(0));
         Assert.Equal(long.MaxValue, plan.SamplesNeeded);
         Assert.Throws<ArgumentException>(() => Segmenter.Cut(new Waveform(new float[70_000], 16000), plan).ToList());
+    }
+
+    /// <summary>`evaluate --engine winograd`: the same report as libtorch's, within float rounding, under both protocols.</summary>
+    [Avx512Fact]
+    public void TheWinogradEngineEvaluatesAsLibtorch()
+    {
+        using var store = SegmentStore.Open(TinyDataset.Create(scratch.Folder, clips: 24));
+        EvaluationReport Report(TaggerEngine engine, EvaluationProtocol protocol)
+        {
+            manual_seed(5);
+            using var model = new TaggingCnn(ModelSpec.Parse("3^4"), store.Vocabulary.Count);
+            model.train();
+            using (no_grad()) model.forward(randn(6, 1, 243) * 0.3).Dispose(); // running statistics that folding must carry
+            return Evaluator.Evaluate(model, store.Vocabulary.Tags.ToArray(), "test", 0, store, Split.Test, CPU, protocol, resamples: 20, engine: engine);
+        }
+        foreach (var protocol in Enum.GetValues<EvaluationProtocol>())
+        {
+            var (torch, winograd) = (Report(TaggerEngine.Torch, protocol), Report(TaggerEngine.Winograd, protocol));
+            Assert.Equal(torch.MacroRocAuc, winograd.MacroRocAuc, 6);
+            Assert.Equal(torch.MacroPrAuc, winograd.MacroPrAuc, 6);
+            Assert.Equal(torch.SegmentMacroRocAuc, winograd.SegmentMacroRocAuc, 6);
+            Assert.Equal(torch.Loss, winograd.Loss, 5);
+            Assert.Equal(torch.Tags.Select(t => t.RocAuc), winograd.Tags.Select(t => t.RocAuc), (a, b) => Math.Abs(a - b) < 1e-6 || double.IsNaN(a) && double.IsNaN(b));
+        }
+        var onnx = Assert.ThrowsAny<ArgumentException>(() => Report(TaggerEngine.Onnx, EvaluationProtocol.Paper));
+        Assert.Equal("engine onnx: runs tag scores only; evaluation runs on torch or winograd", onnx.Message);
     }
 
     [Fact]
