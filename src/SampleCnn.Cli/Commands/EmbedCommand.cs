@@ -30,7 +30,7 @@ internal sealed class EmbedCommand(IAnsiConsole console) : Command<EmbedCommand.
         public bool PerSegment { get; init; }
 
         [CommandOption(TagScoreSettings.EngineOption)]
-        [Description("What runs the network: torch (libtorch; every layer) or winograd (our Winograd F(6,3) code: the penultimate vector of basic m = 3 models, fp32, AVX-512 or AVX2 + FMA).")]
+        [Description("What runs the network: torch (libtorch; every layer), onnx (ONNX Runtime, fp32: the penultimate vector, the graph's embedding output) or winograd (our Winograd F(6,3) code: the penultimate vector of basic m = 3 models, fp32, AVX-512 or AVX2 + FMA).")]
         [DefaultValue(TagScoreSettings.EngineDefault)]
         public string Engine { get; init; } = TagScoreSettings.EngineDefault;
 
@@ -43,8 +43,8 @@ internal sealed class EmbedCommand(IAnsiConsole console) : Command<EmbedCommand.
             : InputsProblem() is { } inputs ? ValidationResult.Error(inputs)
             : Problem() is { } problem ? ValidationResult.Error(problem)
             : Precision == "int8" ? ValidationResult.Error("--precision int8 is tag's (with --engine onnx): embed runs fp32 or bf16")
-            : Engine is not ("torch" or "winograd") ? ValidationResult.Error($"--engine '{Engine}': expected torch or winograd (ONNX Runtime's graph gives tag scores only)")
-            : Engine == "winograd" && Layer != Penultimate ? ValidationResult.Error("--engine winograd gives the penultimate vector only: use --engine torch for --layer N")
+            : Engine is not ("torch" or "onnx" or "winograd") ? ValidationResult.Error($"--engine '{Engine}': expected torch, onnx or winograd")
+            : Engine != "torch" && Layer != Penultimate ? ValidationResult.Error($"--engine {Engine} gives the penultimate vector only: use --engine torch for --layer N")
             : Layer != Penultimate && !int.TryParse(Layer, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? ValidationResult.Error($"--layer '{Layer}': expected penultimate or a layer's number")
             : !Enum.TryParse<EmbeddingPool>(Pool, ignoreCase: true, out _) || int.TryParse(Pool, out _) ? ValidationResult.Error($"--pool '{Pool}': expected mean, max or meanmax")
             : ValidationResult.Success();

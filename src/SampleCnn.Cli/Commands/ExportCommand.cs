@@ -12,7 +12,7 @@ internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportComman
         [CommandOption("--pytorch <FILE>")] [Description("Write the weights as a PyTorch state_dict (.pth).")]
         public string? PyTorch { get; init; }
 
-        [CommandOption("--onnx <FILE>")] [Description("Write the network as ONNX (opset 17; input waveform [batch, 1, samples], output scores [batch, tags]).")]
+        [CommandOption("--onnx <FILE>")] [Description("Write the network as ONNX (opset 17; input waveform [batch, 1, samples], outputs scores [batch, tags] and embedding [batch, 512], the vector the dense output layer reads).")]
         public string? Onnx { get; init; }
 
         [CommandOption("--int8")] [Description("With --onnx: convolutions in 8 bits (static quantization; several times faster in ONNX Runtime, scores differ slightly). Needs --calibrate.")]
@@ -39,7 +39,7 @@ internal sealed class ExportCommand(IAnsiConsole console) : Command<ExportComman
         if (settings.Onnx is { } onnx)
         {
             var exported = ModelExport.ToOnnx(settings.Model, settings.OpenOptions, onnx, settings.Calibrate);
-            console.MarkupLineInterpolated($"wrote {onnx}: {exported.Spec} with {exported.TagCount} tags at {exported.SampleRate} Hz{Epoch(exported)}, ONNX opset 17{(settings.Int8 ? ", int8 convolutions" : "")}: input waveform [[batch, 1, {exported.SegmentSamples}]] at {exported.SampleRate} Hz, output scores [[batch, {exported.TagCount}]]; spec, rate and tags in its metadata");
+            console.MarkupLineInterpolated($"wrote {onnx}: {exported.Spec} with {exported.TagCount} tags at {exported.SampleRate} Hz{Epoch(exported)}, ONNX opset 17{(settings.Int8 ? ", int8 convolutions" : "")}: input waveform [[batch, 1, {exported.SegmentSamples}]] at {exported.SampleRate} Hz, outputs scores [[batch, {exported.TagCount}]] and embedding [[batch, 512]]; spec, rate and tags in its metadata");
         }
         return 0;
     }

@@ -85,13 +85,13 @@ internal sealed class ClassifierHead : nn.Module<IReadOnlyList<Tensor>, Tensor>,
         return nn.functional.relu(hiddenBn!.Normalize(hidden.forward(lastConv))).MoveToOuterDisposeScope();
     }
 
-    public string AddTo(OnnxGraph graph, string name, IReadOnlyList<string> moduleOutputs)
+    public (string Penultimate, string Logits) AddTo(OnnxGraph graph, string name, IReadOnlyList<string> moduleOutputs)
     {
         var y = last is not null ? last.AddTo(graph, $"{name}.last", moduleOutputs[^1])
             : graph.Relu(graph.FoldedOr(folded, bn!, $"{name}.bn", graph.Conv(conv!, $"{name}.conv", moduleOutputs[^1], 1, kernel == 1 ? 0 : null)));
         y = graph.Node("Flatten", [y], ("axis", 1L));
         if (hidden is not null) y = graph.Relu(graph.BatchNorm(hiddenBn!, $"{name}.hiddenBn", graph.Linear(hidden, $"{name}.hidden", y)));
-        return graph.Linear(dense, $"{name}.dense", y);
+        return (y, graph.Linear(dense, $"{name}.dense", y));
     }
 
     public void FoldBatchNorm()

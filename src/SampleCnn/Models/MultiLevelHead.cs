@@ -45,11 +45,11 @@ internal sealed class MultiLevelHead : nn.Module<IReadOnlyList<Tensor>, Tensor>,
         return nn.functional.relu(bn.Normalize(hidden.forward(cat(pooled, 1)))).MoveToOuterDisposeScope();
     }
 
-    public string AddTo(OnnxGraph graph, string name, IReadOnlyList<string> moduleOutputs)
+    public (string Penultimate, string Logits) AddTo(OnnxGraph graph, string name, IReadOnlyList<string> moduleOutputs)
     {
         var pooled = moduleOutputs.Skip(moduleOutputs.Count - Levels).Select(o => graph.OverTime("ReduceMax", o)).ToArray();
         var y = graph.Relu(graph.BatchNorm(bn, $"{name}.bn", graph.Linear(hidden, $"{name}.hidden", graph.Node("Concat", pooled, ("axis", 1L)))));
-        return graph.Linear(dense, $"{name}.dense", y);
+        return (y, graph.Linear(dense, $"{name}.dense", y));
     }
 
     public IEnumerable<LayerRow> Rows(string name, long inputLength)

@@ -182,21 +182,34 @@ internal sealed class OnnxGraph
         return quantized.TryGetValue(input, out var parameters) ? QuantizeDequantize(output, parameters) : output;
     }
 
-    public const string Input = "waveform", Output = "scores";
+    public const string Input = "waveform", Output = "scores", Embedding = "embedding";
 
-    /// <summary>The model with input <see cref="Input"/> [batch, 1, samples] and output <see cref="Output"/>, the sigmoids of <paramref name="logits"/> [batch, tags].</summary>
-    public ModelProto Model(long samples, string logits, long tags, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>
+    /// The model with input <see cref="Input"/> [batch, 1, samples] and outputs <see cref="Output"/>, the sigmoids of
+    /// <paramref name="logits"/> [batch, tags], then <see cref="Embedding"/>, the <paramref name="penultimate"/> vector
+    /// [batch, 512] the dense output layer reads (a second output, so a graph that only tags keeps reading the first).
+    /// </summary>
+    public ModelProto Model(long samples, string logits, string penultimate, long tags, IReadOnlyDictionary<string, string> metadata)
     {
-        var sigmoid = new NodeProto { OpType = "Sigmoid", Name = Output };
-        sigmoid.Input.Add(logits);
-        sigmoid.Output.Add(Output);
-        graph.Node.Add(sigmoid);
-        graph.Input.Add(Value(Input, new TensorShapeProto.Types.Dimension { DimParam = "batch" }, 1, samples));
-        graph.Output.Add(Value(Output, new TensorShapeProto.Types.Dimension { DimParam = "batch" }, tags));
+        Named("Sigmoid", logits, Output);
+        Named("Identity", penultimate, Embedding);
+        var batch = new TensorShapeProto.Types.Dimension { DimParam = "batch" };
+        graph.Input.Add(Value(Input, batch, 1, samples));
+        graph.Output.Add(Value(Output, batch, tags));
+        graph.Output.Add(Value(Embedding, batch, ClassifierHead.Width));
         var model = new ModelProto { IrVersion = 8, ProducerName = "SampleCnn", Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         foreach (var (key, value) in metadata) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model;
+    }
+
+    /// <summary>A node whose output is one of the graph's outputs, named <paramref name="output"/>.</summary>
+    void Named(string op, string input, string output)
+    {
+        var node = new NodeProto { OpType = op, Name = output };
+        node.Input.Add(input);
+        node.Output.Add(output);
+        graph.Node.Add(node);
     }
 
     static ValueInfoProto Value(string name, TensorShapeProto.Types.Dimension first, params long[] rest)

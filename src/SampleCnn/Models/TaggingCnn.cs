@@ -180,8 +180,9 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The eval-mode network as an ONNX model (input <see cref="OnnxGraph.Input"/> [batch, 1, samples], output
-    /// <see cref="OnnxGraph.Output"/>, the sigmoids [batch, tags]), weights named as in the state_dict. The mel front
+    /// The eval-mode network as an ONNX model (input <see cref="OnnxGraph.Input"/> [batch, 1, samples], outputs
+    /// <see cref="OnnxGraph.Output"/>, the sigmoids [batch, tags], and <see cref="OnnxGraph.Embedding"/>, the
+    /// <see cref="Penultimate"/> vector [batch, 512]), weights named as in the state_dict. The mel front
     /// end is not written (its STFT).
     /// </summary>
     /// <param name="ranges">Calibrated activation ranges (<see cref="ActivationRanges"/>): the graph in static int8; give them with the BatchNorms folded.</param>
@@ -194,8 +195,8 @@ public sealed class TaggingCnn : nn.Module<Tensor, Tensor>
         // bench/RESULTS.md); layer 1's output on are quantized.
         var outputs = new List<string> { front.AddTo(graph, nameof(frontEnd), graph.Waveform) };
         for (int i = 0; i < blocks.Count; i++) outputs.Add(((IOnnxNodes)blocks[i]).AddTo(graph, $"{nameof(blocks)}.{i}", outputs[^1]));
-        var logits = ((ITaggingHead)head).AddTo(graph, nameof(head), outputs.Skip(1).ToList());
-        return graph.Model(Spec.InputSamples, logits, Tags, metadata);
+        var (penultimate, logits) = ((ITaggingHead)head).AddTo(graph, nameof(head), outputs.Skip(1).ToList());
+        return graph.Model(Spec.InputSamples, logits, penultimate, Tags, metadata);
     }
 
     /// <summary>

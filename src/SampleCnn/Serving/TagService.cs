@@ -54,9 +54,7 @@ public sealed class TagService : IDisposable
         Thresholds = thresholds;
         Tuned = tuned;
         Protocol = TagProtocol.Of(tagger);
-        CannotEmbed = embeds ? null
-            : model.Cnn is null ? "a TorchScript model's layers are opaque: it gives tag scores only"
-            : "ONNX Runtime runs the graph of the tag scores only; the embedding is libtorch's or the Winograd engine's";
+        CannotEmbed = embeds ? null : "a TorchScript model's layers are opaque: it gives tag scores only";
         maxSamples = (long)Math.Floor(options.MaxDurationSeconds * tagger.SampleRate);
         worker = networkOnCaller ? null : new Thread(Work) { IsBackground = true, Name = "serve network" };
         decoders = Enumerable.Range(0, decodeThreads).Select(i => new Thread(Decode) { IsBackground = true, Name = $"serve decoder {i}" }).ToArray();
@@ -64,7 +62,7 @@ public sealed class TagService : IDisposable
         foreach (var decoder in decoders) decoder.Start();
     }
 
-    /// <param name="options">How the network runs; the embedding is added for our networks on libtorch or the Winograd engine (one pass gives both).</param>
+    /// <param name="options">How the network runs; the embedding is added for our networks on every engine (one pass gives both).</param>
     /// <param name="decide">How scores become yes/no tags; null: by the thresholds tuned for the model when it has them, else scores only.</param>
     /// <param name="networkOnCaller">
     /// The caller runs the network on a thread of its own choosing with <see cref="RunNetwork"/>, rather than the service on a
@@ -81,7 +79,7 @@ public sealed class TagService : IDisposable
         try
         {
             var parameters = model.Cnn?.parameters().Sum(p => p.numel()); // counted before the tagger folds BatchNorm away, as inspect-model counts
-            var embeds = model.Cnn is not null && options.Engine != TaggerEngine.Onnx;
+            var embeds = model.Cnn is not null;
             var (thresholds, tuned) = (decide ?? (model.Thresholds is null ? null : TagDecision.Tuned))?.For(model) ?? default;
             var tagger = TaggingSession.TaggerFor(model, device, options with { Embedding = embeds });
             return new TagService(model, tagger, service, options.BatchSize, options.EffectiveDecodeThreads, parameters, embeds, thresholds, tuned, networkOnCaller);

@@ -53,9 +53,8 @@ internal sealed class Tagger : IDisposable
         if (this.options.BatchSize < 1) throw new OptionException(nameof(TaggerOptions.BatchSize), "batch size", this.options.BatchSize, "must be at least 1");
         if (this.options.Engine != TaggerEngine.Torch && network is not (OnnxRuntimeNetwork or WinogradNetwork or LayerFeatures { Engine: not TaggerEngine.Torch }))
             throw new OptionException(nameof(TaggerOptions.Engine), "engine", EngineName, $"{EngineText} runs the tag scores of a SampleCnn network (a run, checkpoint or state_dict); this runs on libtorch");
-        if (this.options.Embedding && network is not (ScoresAndEmbedding or WinogradNetwork { Embedding: true }))
-            throw new OptionException(nameof(TaggerOptions.Embedding), "embedding", null,
-                this.options.Engine == TaggerEngine.Onnx ? "comes from libtorch's network or the Winograd engine; ONNX Runtime's graph gives the scores only" : "needs a SampleCnn network (a run, checkpoint or state_dict)");
+        if (this.options.Embedding && network is not (ScoresAndEmbedding or WinogradNetwork { Embedding: true } or OnnxRuntimeNetwork { Embedding: true }))
+            throw new OptionException(nameof(TaggerOptions.Embedding), "embedding", null, "needs a SampleCnn network (a run, checkpoint or state_dict)");
         if (this.options.Int8Store is not null && this.options.Engine != TaggerEngine.Onnx)
             throw new OptionException(nameof(TaggerOptions.Int8Store), "int8 precision", this.options.Int8Store, "runs on the ONNX Runtime engine; libtorch runs fp32 or bf16");
         if (this.options.Engine != TaggerEngine.Torch && this.options.BFloat16)
@@ -71,7 +70,7 @@ internal sealed class Tagger : IDisposable
     static nn.IModule<Tensor, Tensor> Prepare(TaggingCnn model, TaggerOptions options)
     {
         if (options.Engine == TaggerEngine.Onnx)
-            return new OnnxRuntimeNetwork(model, get_num_threads(), options.Int8Store is { } store ? Int8Calibration.Ranges(model, store) : null);
+            return new OnnxRuntimeNetwork(model, get_num_threads(), options.Int8Store is { } store ? Int8Calibration.Ranges(model, store) : null, embedding: options.Embedding);
         if (options.Engine == TaggerEngine.Winograd) return new WinogradNetwork(model, get_num_threads(), embedding: options.Embedding);
         if (options.Embedding)
         {

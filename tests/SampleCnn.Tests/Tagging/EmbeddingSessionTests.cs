@@ -90,23 +90,46 @@ public sealed class EmbeddingSessionTests : IDisposable
 
     /// <summary>`embed --engine winograd`: libtorch's penultimate vectors, per file and per segment, in every pooling (bound 1e-4, relative above 1).</summary>
     [Avx512Fact]
-    public void TheWinogradEngineGivesLibtorchsPenultimateVectors()
+    public void TheWinogradEngineGivesLibtorchsPenultimateVectors() =>
+        EngineGivesLibtorchsPenultimateVectors(TaggerEngine.Winograd, "layer 3: the Winograd engine gives the penultimate vector only: a layer's output comes from libtorch");
+
+    /// <summary>`embed --engine onnx`: the graph's embedding output is libtorch's penultimate vector, as above.</summary>
+    [Fact]
+    public void OnnxRuntimeGivesLibtorchsPenultimateVectors() =>
+        EngineGivesLibtorchsPenultimateVectors(TaggerEngine.Onnx, "layer 3: ONNX Runtime's graph gives the penultimate vector only: a layer's output comes from libtorch");
+
+    void EngineGivesLibtorchsPenultimateVectors(TaggerEngine engine, string layerRefused)
     {
         foreach (var pool in Enum.GetValues<EmbeddingPool>())
         {
             var options = new EmbeddingOptions(null, pool, PerSegment: true);
             var torch = Embed([Music, Other], options, Path.Combine(scratch.Folder, "t.jsonl"));
-            var winograd = Embed([Music, Other], options, Path.Combine(scratch.Folder, "w.jsonl"), new TaggerOptions(BatchSize: 7, Engine: TaggerEngine.Winograd));
+            var other = Embed([Music, Other], options, Path.Combine(scratch.Folder, "w.jsonl"), new TaggerOptions(BatchSize: 7, Engine: engine));
             for (int f = 0; f < 2; f++)
             {
-                Assert.Equal(torch[f].Segments, winograd[f].Segments);
-                Near(torch[f].Vector, winograd[f].Vector);
-                Near(torch[f].SegmentVectors, winograd[f].SegmentVectors);
+                Assert.Equal(torch[f].Segments, other[f].Segments);
+                Near(torch[f].Vector, other[f].Vector);
+                Near(torch[f].SegmentVectors, other[f].SegmentVectors);
             }
         }
         var layer = Assert.ThrowsAny<ArgumentException>(() => Embed([Music], new EmbeddingOptions(3), Path.Combine(scratch.Folder, "l.jsonl"),
-            new TaggerOptions(Engine: TaggerEngine.Winograd)));
-        Assert.Equal("layer 3: the Winograd engine gives the penultimate vector only: use --engine torch for a layer's output", layer.Message);
+            new TaggerOptions(Engine: engine)));
+        Assert.Equal(layerRefused, layer.Message);
+    }
+
+    /// <summary>The verb on ONNX Runtime writes libtorch's vectors; a layer number stays libtorch's, refused in one line.</summary>
+    [Fact]
+    public void TheVerbEmbedsOnOnnxRuntime()
+    {
+        string torch = Path.Combine(scratch.Folder, "t.jsonl"), onnx = Path.Combine(scratch.Folder, "o.jsonl");
+        var error = new StringWriter();
+        Assert.True(SampleCnnApp.Run(["embed", Music, "--model", checkpoint, "--out", torch], new TestConsole(), error) == 0, error.ToString());
+        Assert.True(SampleCnnApp.Run(["embed", Music, "--model", checkpoint, "--out", onnx, "--engine", "onnx"], new TestConsole(), error) == 0, error.ToString());
+        static float[] Vector(string path) => JsonDocument.Parse(File.ReadAllLines(path).Single()).RootElement.GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        Near(Vector(torch), Vector(onnx));
+        error = new StringWriter();
+        Assert.Equal(SampleCnnApp.UsageError, SampleCnnApp.Run(["embed", Music, "--model", checkpoint, "--out", onnx, "--engine", "onnx", "--layer", "3"], new TestConsole(), error));
+        Assert.Equal("samplecnn: --engine onnx gives the penultimate vector only: use --engine torch for --layer N", error.ToString().TrimEnd());
     }
 
     [Fact]
@@ -316,7 +339,7 @@ public sealed class EmbeddingSessionTests : IDisposable
     [InlineData("--layer", "6", "samplecnn: --layer 6: this model has layers 1 to 5 (1 is the first layer, k the module k-1)")]
     [InlineData("--out", "e.csv", "samplecnn: --out e.csv: must end in .parquet, .npy or .jsonl")]
     [InlineData("--row-group", "0", "samplecnn: --row-group 0: must be at least 1")]
-    [InlineData("--engine", "onnx", "samplecnn: --engine 'onnx': expected torch or winograd (ONNX Runtime's graph gives tag scores only)")]
+    [InlineData("--engine", "tensorrt", "samplecnn: --engine 'tensorrt': expected torch, onnx or winograd")]
     public void BadOptionsAreUsageErrorsNamingTheirFlag(string flag, string value, string message)
     {
         string[] args = ["embed", Music, "--model", checkpoint, "--out", Path.Combine(scratch.Folder, "e.parquet")];

@@ -36,6 +36,28 @@ public sealed class OnnxEngineTests : IDisposable
         Assert.True(worst < tolerance, $"largest difference {worst}");
     }
 
+    /// <summary>`tag --embedding --engine onnx`: each segment's scores, and the clip's mean penultimate vector (the graph's second output), as libtorch's.</summary>
+    [Fact]
+    public void OnnxRuntimeTagsWithLibtorchsEmbedding()
+    {
+        var (model, checkpoint) = TaggerTests.TinyModel(scratch.Folder);
+        model.Dispose();
+        FileTags[] Tagged(TaggerEngine engine)
+        {
+            using var session = TaggingSession.Open([Fixtures.PathOf("mtat-like-16k-mono.mp3"), Fixtures.PathOf("msd-like-44k-stereo.mp3")], checkpoint, new ModelOpenOptions(),
+                new TaggerOptions(BatchSize: 5, Engine: engine, Embedding: true), null, CPU);
+            return session.Run().ToArray();
+        }
+        var (torch, onnx) = (Tagged(TaggerEngine.Torch), Tagged(TaggerEngine.Onnx));
+        Assert.Equal(torch.Select(t => t.Segments), onnx.Select(t => t.Segments));
+        for (int f = 0; f < torch.Length; f++)
+        {
+            Assert.Equal(512, onnx[f].Embedding!.Length);
+            Assert.True(torch[f].Embedding!.Zip(onnx[f].Embedding!, (t, o) => Math.Abs(t - o) / Math.Max(1, Math.Abs(t))).Max() < 1e-4);
+            Assert.True(torch[f].SegmentScores.Zip(onnx[f].SegmentScores, (t, o) => Math.Abs(t - o)).Max() < 1e-4);
+        }
+    }
+
     [Fact]
     public void TheInt8GraphTagsNearLibtorch()
     {
