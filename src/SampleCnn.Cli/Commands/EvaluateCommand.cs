@@ -58,7 +58,7 @@ internal sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateCo
             : !Enum.GetNames<EvaluationProtocol>().Contains(Protocol, StringComparer.OrdinalIgnoreCase) ? ValidationResult.Error($"--protocol '{Protocol}': expected paper or won2020")
             : Aggregate is not ("mean" or "max") ? ValidationResult.Error($"--aggregate '{Aggregate}': expected mean or max")
             : Bootstrap < 0 ? ValidationResult.Error("--bootstrap must be 0 or more")
-            : Engine is not ("torch" or "winograd") ? ValidationResult.Error($"--engine '{Engine}': expected torch or winograd (ONNX Runtime's graph gives tag scores only, not the loss)")
+            : Engine is not ("torch" or "winograd") ? ValidationResult.Error($"--engine '{Engine}': expected torch or winograd (ONNX Runtime's graph gives sigmoid scores, not the logits the loss needs)")
             : ValidationResult.Success();
     }
 

@@ -34,7 +34,7 @@ public static class Evaluator
         int resamples = Bootstrap.DefaultResamples, int seed = Seeds.Default, TaggerEngine engine = TaggerEngine.Torch, CancellationToken cancel = default)
     {
         // "Engine" is RunEvaluationOptions.Engine, the option that chose it.
-        if (engine == TaggerEngine.Onnx) throw new OptionException("Engine", "engine", "onnx", "runs tag scores only; evaluation runs on torch or winograd");
+        if (engine == TaggerEngine.Onnx) throw new OptionException("Engine", "engine", "onnx", "gives sigmoid scores, not the logits the loss needs: evaluation runs on torch or winograd");
         if (engine == TaggerEngine.Winograd && device.type != DeviceType.CPU)
             throw new OptionException("Engine", "engine", "winograd", $"runs on the CPU, not {device.type}: use the torch engine there");
         using var winograd = engine == TaggerEngine.Winograd ? new WinogradNetwork(model, torch.get_num_threads()) { Logits = true } : null;

@@ -54,16 +54,18 @@ public sealed class EmbeddingSession : IDisposable
         EmbeddingWriter.CheckPath(output);
         if (options.RowGroupRows < 1) throw new OptionException(nameof(EmbeddingOptions.RowGroupRows), "rows per Parquet row group", options.RowGroupRows, "must be at least 1");
         var model = TrainedModel.OpenCnn(modelPath, modelOptions, device, "used for embeddings");
+        LayerFeatures? features = null;
         try
         {
             var cnn = model.Cnn!;
             cnn.FoldBatchNorm();
-            var features = new LayerFeatures(cnn, options.Layer, options.Pool, taggerOptions.Engine);
+            features = new LayerFeatures(cnn, options.Layer, options.Pool, taggerOptions.Engine);
             var tagger = new Tagger(features, model.Info.SegmentSamples, model.Info.SampleRate, features.Width, device, taggerOptions);
             return new EmbeddingSession(files, model, tagger, features, options, output, shard);
         }
         catch
         {
+            features?.DisposeEngine();
             model.Dispose();
             throw;
         }
@@ -142,6 +144,7 @@ public sealed class EmbeddingSession : IDisposable
     public void Dispose()
     {
         tagger.Dispose();
+        features.DisposeEngine();
         model.Dispose();
     }
 }

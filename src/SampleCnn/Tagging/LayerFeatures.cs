@@ -42,6 +42,12 @@ internal sealed class LayerFeatures : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>
+    /// Frees the engine's ONNX Runtime sessions or buffers. Not <c>Dispose</c>: that would also dispose the model, a
+    /// registered submodule its owner disposes.
+    /// </summary>
+    public void DisposeEngine() => engineNetwork?.Dispose();
+
     /// <summary>What computes the features: libtorch, the Winograd engine or ONNX Runtime.</summary>
     public TaggerEngine Engine { get; }
 

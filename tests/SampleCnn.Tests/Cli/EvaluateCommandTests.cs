@@ -194,7 +194,7 @@ public sealed class EvaluateCommandTests : IDisposable
         foreach (var figure in new[] { "macro_roc_auc", "macro_pr_auc", "segment_macro_roc_auc", "loss" })
             Assert.Equal(torch.GetProperty(figure).GetDouble(), winograd.GetProperty(figure).GetDouble(), 5);
         (code, _, error) = Run("evaluate", "--run", run, "--engine", "onnx");
-        Assert.Equal((SampleCnnApp.UsageError, "samplecnn: --engine 'onnx': expected torch or winograd (ONNX Runtime's graph gives tag scores only, not the loss)"),
+        Assert.Equal((SampleCnnApp.UsageError, "samplecnn: --engine 'onnx': expected torch or winograd (ONNX Runtime's graph gives sigmoid scores, not the logits the loss needs)"),
             (code, error.Trim()));
     }
 

@@ -66,7 +66,7 @@ public sealed class ProtocolTests : IDisposable
             Assert.Equal(torch.Tags.Select(t => t.RocAuc), winograd.Tags.Select(t => t.RocAuc), (a, b) => Math.Abs(a - b) < 1e-6 || double.IsNaN(a) && double.IsNaN(b));
         }
         var onnx = Assert.ThrowsAny<ArgumentException>(() => Report(TaggerEngine.Onnx, EvaluationProtocol.Paper));
-        Assert.Equal("engine onnx: runs tag scores only; evaluation runs on torch or winograd", onnx.Message);
+        Assert.Equal("engine onnx: gives sigmoid scores, not the logits the loss needs: evaluation runs on torch or winograd", onnx.Message);
     }
 
     [Fact]
