@@ -246,12 +246,13 @@ public static unsafe partial class TensorBlockCache
         /// <summary>A large tensor made now must sit in the block the cache handed out, and come back to it when freed.</summary>
         public bool Verify()
         {
-            using var probe = TorchSharp.torch.empty(MinimumBlockBytes / sizeof(float));
             nint data;
-            fixed (byte* bytes = probe.bytes) data = (nint)bytes;
             bool handedOut;
-            lock (Gate) handedOut = LiveSizes.ContainsKey(data);
-            probe.Dispose();
+            using (var probe = TorchSharp.torch.empty(MinimumBlockBytes / sizeof(float)))
+            {
+                fixed (byte* bytes = probe.bytes) data = (nint)bytes;
+                lock (Gate) handedOut = LiveSizes.ContainsKey(data);
+            }
             bool returned;
             lock (Gate) returned = Idle.Values.Any(blocks => blocks.Contains(data));
             return Verified = handedOut && returned;
